@@ -1,0 +1,110 @@
+/*
+ * Startup for the "generic" Cortex-M3/M4 machines (flash 0x08000000 aliased at 0,
+ * SRAM 0x20000000): vector table, reset handler, default handler.
+ *
+ * Reset (ARMv7-M ARM B1.5.5; facts-cortexm §8): the core loads MSP from word 0
+ * and PC from word 1 of the table at VTOR = 0 and enters Thread mode,
+ * privileged, on MSP with LR = 0xFFFFFFFF. We copy .data, zero .bss (.noinit
+ * is left alone) and call main(). The FPU is NOT enabled here: the M4 images
+ * run integer-only code, and fp_context enables CPACR itself.
+ */
+#include <stdint.h>
+
+#include "cortexm.h"
+#include "exc.h"
+#include "generic.h"
+#include "test.h"
+
+extern uint32_t _sidata[], _sdata[], _edata[], _sbss[], _ebss[], _estack[];
+int main(void);
+
+/* LR as the core left it at reset (0xFFFFFFFF on ARMv7-M). */
+uint32_t reset_lr;
+
+typedef void (*vector_t)(void);
+
+void Reset_Handler(void);
+void Default_Handler(void);
+
+#define WEAK_DEFAULT __attribute__((weak, alias("Default_Handler")))
+void NMI_Handler(void) WEAK_DEFAULT;
+void HardFault_Handler(void) WEAK_DEFAULT;
+void MemManage_Handler(void) WEAK_DEFAULT;
+void BusFault_Handler(void) WEAK_DEFAULT;
+void UsageFault_Handler(void) WEAK_DEFAULT;
+void SVC_Handler(void) WEAK_DEFAULT;
+void DebugMon_Handler(void) WEAK_DEFAULT;
+void PendSV_Handler(void) WEAK_DEFAULT;
+void SysTick_Handler(void) WEAK_DEFAULT;
+#define DECLARE_IRQ(n) void IRQ##n##_Handler(void) WEAK_DEFAULT;
+GENERIC_IRQS(DECLARE_IRQ)
+
+#define IRQ_ENTRY(n) IRQ##n##_Handler,
+__attribute__((section(".isr_vector"), used))
+const vector_t vector_table[GENERIC_VECTOR_COUNT] = {
+    (vector_t)(uintptr_t)_estack,
+    Reset_Handler,
+    NMI_Handler,
+    HardFault_Handler,
+    MemManage_Handler,
+    BusFault_Handler,
+    UsageFault_Handler,
+    0, 0, 0, 0,
+    SVC_Handler,
+    DebugMon_Handler,
+    0,
+    PendSV_Handler,
+    SysTick_Handler,
+    GENERIC_IRQS(IRQ_ENTRY)
+};
+
+__attribute__((used, noreturn)) static void reset_c(uint32_t lr)
+{
+    const uint32_t *src = _sidata;
+    for (uint32_t *dst = _sdata; dst < _edata; dst++) {
+        *dst = *src++;
+    }
+    for (uint32_t *dst = _sbss; dst < _ebss; dst++) {
+        *dst = 0;
+    }
+    reset_lr = lr;
+    main();
+    fail("main returned");
+}
+
+__attribute__((naked, noreturn)) void Reset_Handler(void)
+{
+    __asm volatile("mov r0, lr\n\t"
+                   "b reset_c\n\t");
+}
+
+/* Any exception the test did not install: report and exit with FAIL. */
+__attribute__((used, noreturn)) static void default_c(struct exc_frame *frame, uint32_t exc_return)
+{
+    print("  unexpected exception ");
+    print_udec(get_ipsr() & 0x1FFu);
+    print(": stacked pc ");
+    print_hex(frame->pc);
+    print(" xpsr ");
+    print_hex(frame->xpsr);
+    print(" EXC_RETURN ");
+    print_hex(exc_return);
+    print(" HFSR ");
+    print_hex(SCB_HFSR);
+    print(" CFSR ");
+    print_hex(SCB_CFSR);
+    print(" BFAR ");
+    print_hex(SCB_BFAR);
+    print("\n");
+    fail("unexpected exception");
+}
+
+__attribute__((naked)) void Default_Handler(void)
+{
+    __asm volatile("tst lr, #4\n\t"
+                   "ite eq\n\t"
+                   "mrseq r0, msp\n\t"
+                   "mrsne r0, psp\n\t"
+                   "mov r1, lr\n\t"
+                   "b default_c\n\t");
+}
