@@ -43,8 +43,19 @@ public final class ImageLoader {
         if (data.length >= 4 && data[0] == 0x7F && data[1] == 'E' && data[2] == 'L' && data[3] == 'F') {
             return new FirmwareImage(file, FirmwareImage.Format.ELF, elf(file, data));
         }
+        String name = file.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
         if (data[0] == ':' && looksLikeText(data)) {
             return new FirmwareImage(file, FirmwareImage.Format.INTEL_HEX, hex(file, data));
+        }
+        if (name.endsWith(".elf") || name.endsWith(".axf")) {
+            throw new ImageException(file + ": named like an ELF file but is not one (no ELF header)");
+        }
+        if (name.endsWith(".hex") || name.endsWith(".ihex")) {
+            throw new ImageException(file + ": named like an Intel HEX file but does not start with a ':' record");
+        }
+        if (looksLikeText(data)) {
+            throw new ImageException(file + ": unknown format: a text file that is neither Intel HEX nor ELF "
+                    + "(raw binaries are accepted, text is not)");
         }
         return new FirmwareImage(file, FirmwareImage.Format.BINARY,
                 List.of(new FirmwareImage.Segment(loadAddress, data)));

@@ -1,0 +1,39 @@
+package dev.stm32emu.boards;
+
+import dev.stm32emu.core.semihosting.SemihostingConsole;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What the user chose for a board run, on top of the board definition.
+ *
+ * @param console          where semihosting output goes
+ * @param flashImage       a file backing the flash (created from the firmware on first use)
+ * @param systemMemory     an image for the system memory (ST's ROM bootloader area)
+ * @param pins             board-side pin levels overriding the board's defaults ("PB2" -> true)
+ * @param boot0            BOOT0 level overriding the board's default
+ * @param instantFlash     flash operations complete at once instead of taking datasheet time
+ * @param realTime         pace virtual time to wall-clock time
+ */
+public record BoardOptions(SemihostingConsole console, Optional<Path> flashImage, Optional<Path> systemMemory,
+                           Map<String, Boolean> pins, Optional<Integer> boot0, boolean instantFlash, boolean realTime) {
+
+    public BoardOptions {
+        pins = Map.copyOf(pins);
+    }
+
+    /** Defaults: console as given, nothing else. */
+    public static BoardOptions defaults(SemihostingConsole console) {
+        return new BoardOptions(console, Optional.empty(), Optional.empty(), Map.of(), Optional.empty(), false, false);
+    }
+
+    public BoardOptions withPins(Map<String, Boolean> p) {
+        return new BoardOptions(console, flashImage, systemMemory, p, boot0, instantFlash, realTime);
+    }
+
+    public BoardOptions withFlashImage(Path p) {
+        return new BoardOptions(console, Optional.ofNullable(p), systemMemory, pins, boot0, instantFlash, realTime);
+    }
+}

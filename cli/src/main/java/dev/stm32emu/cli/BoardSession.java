@@ -1,0 +1,101 @@
+package dev.stm32emu.cli;
+
+import dev.stm32emu.boards.Board;
+import dev.stm32emu.boards.BoardDefinition;
+import dev.stm32emu.boards.BoardException;
+import dev.stm32emu.boards.BoardFactory;
+import dev.stm32emu.boards.BoardOptions;
+import dev.stm32emu.core.MachineStop;
+import dev.stm32emu.core.image.FirmwareImage;
+import dev.stm32emu.core.image.ImageException;
+import dev.stm32emu.core.image.ImageLoader;
+import dev.stm32emu.core.time.Ticks;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Builds a board for a command, loads firmware, runs it on the calling thread and turns
+ * the way it stopped into an exit code. Ctrl-C stops the machine cleanly (the flash image
+ * is flushed and closed) before the JVM exits.
+ */
+final class BoardSession implements AutoCloseable {
+    private final Board board;
+    private final PrintStream err;
+    private final CountDownLatch finished = new CountDownLatch(1);
+    private Thread hook;
+
+    BoardSession(BoardDefinition def, BoardOptions options, PrintStream err) {
+        this.err = err;
+        try {
+            this.board = new BoardFactory().build(def, options);
+        } catch (BoardException e) {
+            throw new UserError(e.getMessage());
+        }
+    }
+
+    Board board() {
+        return board;
+    }
+
+    /** Loads a firmware file (ELF, Intel HEX, or raw binary at {@code rawAddress}). */
+    void load(Path firmware, long rawAddress) {
+        try {
+            FirmwareImage image = ImageLoader.load(firmware, rawAddress);
+            board.loadFirmware(image);
+        } catch (ImageException e) {
+            throw new UserError(e.getMessage());
+        }
+    }
+
+    /** Powers on and runs until the machine stops or {@code limitPs} of virtual time passed (0: no limit). */
+    MachineStop run(long limitPs) {
+        hook = new Thread(() -> {
+            board.machine().requestStop("interrupted (Ctrl-C)");
+            try {
+                finished.await(5, TimeUnit.SECONDS);
+            } catch (InterruptedException ignored) {
+                Thread.currentThread().interrupt();
+            }
+        }, "stm32emu-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        board.powerOn();
+        return board.run(limitPs);
+    }
+
+    /** Exit code for a stop, printing a line about it when it was not a firmware exit. */
+    int exitCode(MachineStop stop) {
+        switch (stop.kind()) {
+            case EXITED -> {
+                return stop.exitCode();
+            }
+            case TIMEOUT -> {
+                err.println("stm32emu: " + stop.message());
+                return MachineStop.TIMEOUT_EXIT_CODE;
+            }
+            case REQUESTED -> {
+                err.println("stm32emu: stopped at t=" + Ticks.formatSeconds(stop.timePs()) + "s: " + stop.message());
+                return 130;
+            }
+            default -> {
+                err.println("stm32emu: " + stop.message());
+                return MachineStop.ABNORMAL_EXIT_CODE;
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        board.close();
+        finished.countDown();
+        if (hook != null) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException ignored) {
+                // the JVM is already shutting down: the hook is waiting on 'finished'
+            }
+        }
+    }
+}
