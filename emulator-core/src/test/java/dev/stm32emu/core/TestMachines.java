@@ -26,8 +26,13 @@ public final class TestMachines {
     }
 
     public static Booted generic(CpuModel model, Path firmware) throws Exception {
+        return generic(model, firmware, true);
+    }
+
+    public static Booted generic(CpuModel model, Path firmware, boolean nativeBlockHook) throws Exception {
         CapturingConsole console = new CapturingConsole();
-        Machine m = new Machine(MachineConfig.generic(model, console));
+        Machine m = new Machine(MachineConfig.generic(model, console),
+                new dev.stm32emu.core.cpu.unicorn.UnicornBackend(model, nativeBlockHook));
         MemorySegment flash = m.allocate(1 << 20, 0xFF);
         m.addMemory("flash", FLASH, flash, MemoryPermissions.RX, null);
         m.addMemory("boot alias (flash)", 0, flash, MemoryPermissions.RX, null);

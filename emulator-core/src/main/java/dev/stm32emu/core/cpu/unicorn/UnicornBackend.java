@@ -55,6 +55,11 @@ public final class UnicornBackend implements CpuBackend {
     private final BlockSizeCache blockSizes = new BlockSizeCache();
     private final List<Object> keepAlive = new ArrayList<>();
 
+    /** The native hook's shared state, or null when the Java hook keeps time. */
+    private final MemorySegment nativeState;
+    private static final java.lang.invoke.VarHandle ATTENTION =
+            java.lang.foreign.ValueLayout.JAVA_INT.varHandle();
+
     private CpuEventHandler handler;
     private volatile boolean stopRequested;
     private boolean blockCallbackRequested;
@@ -67,7 +72,16 @@ public final class UnicornBackend implements CpuBackend {
     private Throwable callbackError;
     private boolean closed;
 
+    /** A backend with the native block hook when it is available (see {@link NativeBlockHook}). */
     public UnicornBackend(CpuModel model) {
+        this(model, true);
+    }
+
+    /**
+     * @param preferNativeBlockHook false forces the pure-Java block hook (the fallback,
+     *                              tested to give the same cycle counts)
+     */
+    public UnicornBackend(CpuModel model, boolean preferNativeBlockHook) {
         this.model = model;
         MemorySegment handleOut = arena.allocate(ADDRESS);
         check((int) invoke(lib.open, UnicornLibrary.UC_ARCH_ARM, UnicornLibrary.UC_MODE_THUMB, handleOut), "uc_open");
@@ -78,7 +92,21 @@ public final class UnicornBackend implements CpuBackend {
         check((int) invoke(lib.ctlSetModel, uc, UnicornLibrary.CTL_SET_CPU_MODEL, cpu), "uc_ctl(CPU_MODEL)");
         tbInfo = arena.allocate(16, 8);
         fillRegisterIds();
-        installHooks();
+        java.util.Optional<NativeBlockHook> shim = preferNativeBlockHook ? NativeBlockHook.get()
+                : java.util.Optional.empty();
+        if (shim.isPresent()) {
+            nativeState = arena.allocate(shim.get().stateSize, 64);
+            nativeState.set(ADDRESS, NativeBlockHook.JAVA_SLOW,
+                    upcall(this, "onBlockSlow", UnicornLibrary.BLOCK_HOOK));
+        } else {
+            nativeState = null;
+        }
+        installHooks(shim.orElse(null));
+    }
+
+    /** Whether time is kept by the native hook (else by a Java upcall per block). */
+    public boolean usesNativeBlockHook() {
+        return nativeState != null;
     }
 
     @Override
@@ -124,13 +152,13 @@ public final class UnicornBackend implements CpuBackend {
                 | (perms.execute() ? UnicornLibrary.UC_PROT_EXEC : 0);
         check((int) invoke(lib.memMapPtr, uc, address, memory.byteSize(), p, memory),
                 String.format("uc_mem_map_ptr(0x%08x, 0x%x)", address, memory.byteSize()));
-        blockSizes.clear();
+        clearBlockSizes();
     }
 
     @Override
     public void unmap(long address, long size) {
         check((int) invoke(lib.memUnmap, uc, address, size), String.format("uc_mem_unmap(0x%08x, 0x%x)", address, size));
-        blockSizes.clear();
+        clearBlockSizes();
     }
 
     @Override
@@ -146,7 +174,7 @@ public final class UnicornBackend implements CpuBackend {
     @Override
     public void invalidateCode(long address, long size) {
         invoke(lib.ctlRemoveCache, uc, UnicornLibrary.CTL_TB_REMOVE_CACHE, address, address + size);
-        blockSizes.clear();
+        clearBlockSizes();
     }
 
     @Override
@@ -158,11 +186,22 @@ public final class UnicornBackend implements CpuBackend {
         executed = 0;
         stopCause = null;
         callbackError = null;
+        if (nativeState != null) {
+            nativeState.set(JAVA_LONG, NativeBlockHook.BUDGET, instructionBudget);
+            nativeState.set(JAVA_LONG, NativeBlockHook.EXECUTED, 0L);
+            nativeState.set(java.lang.foreign.ValueLayout.JAVA_INT, NativeBlockHook.STOP_CAUSE, 0);
+        }
         int err;
         try {
             err = (int) lib.emuStart.invokeExact(uc, (pc | 1) & 0xFFFF_FFFFL, NO_UNTIL, 0L, 0L);
         } catch (Throwable t) {
             throw new UnicornException("uc_emu_start", t);
+        }
+        if (nativeState != null) {
+            executed = nativeState.get(JAVA_LONG, NativeBlockHook.EXECUTED);
+            if (stopCause == null && nativeState.get(java.lang.foreign.ValueLayout.JAVA_INT, NativeBlockHook.STOP_CAUSE) == 1) {
+                stopCause = RunExit.Reason.BUDGET;
+            }
         }
         if (callbackError != null) {
             return new RunExit(RunExit.Reason.CALLBACK_ERROR, executed, err, callbackError);
@@ -182,26 +221,32 @@ public final class UnicornBackend implements CpuBackend {
     @Override
     public void requestStop() {
         stopRequested = true;
+        raiseAttention();
     }
 
     @Override
     public void setBlockProbe(java.util.function.BooleanSupplier probe) {
         this.blockProbe = probe;
+        if (probe != null) {
+            raiseAttention();
+        }
     }
 
     @Override
     public void requestBlockCallback() {
         blockCallbackRequested = true;
+        raiseAttention();
     }
 
     @Override
     public long currentBlockAddress() {
-        return blockAddress;
+        return nativeState != null ? nativeState.get(JAVA_LONG, NativeBlockHook.BLOCK_ADDRESS) : blockAddress;
     }
 
     @Override
     public int currentBlockSize() {
-        return blockSize;
+        return nativeState != null ? nativeState.get(java.lang.foreign.ValueLayout.JAVA_INT, NativeBlockHook.BLOCK_SIZE)
+                : blockSize;
     }
 
     @Override
@@ -212,7 +257,7 @@ public final class UnicornBackend implements CpuBackend {
 
     @Override
     public long instructionsInCurrentRun() {
-        return executed;
+        return nativeState != null ? nativeState.get(JAVA_LONG, NativeBlockHook.EXECUTED) : executed;
     }
 
     /** Human-readable text for an engine error code. */
@@ -325,6 +370,50 @@ public final class UnicornBackend implements CpuBackend {
             callbackError = t;
         }
         stopRequested = true;
+        raiseAttention();
+    }
+
+    private void raiseAttention() {
+        if (nativeState != null) {
+            ATTENTION.setVolatile(nativeState, NativeBlockHook.ATTENTION, 1);
+        }
+    }
+
+    private void clearBlockSizes() {
+        blockSizes.clear();
+        if (nativeState != null) {
+            nativeState.set(java.lang.foreign.ValueLayout.JAVA_INT, NativeBlockHook.CLEAR, 1);
+        }
+    }
+
+    /**
+     * The native hook's slow path: Java asked for attention. Same checks as the Java hook's
+     * first half; attention is lowered first and re-raised if anything still wants it, so
+     * a request from another thread in between is not lost.
+     */
+    @SuppressWarnings("unused") // called from native code
+    private void onBlockSlow(MemorySegment engine, long address, int size, MemorySegment user) {
+        try {
+            ATTENTION.setVolatile(nativeState, NativeBlockHook.ATTENTION, 0);
+            if (blockCallbackRequested) {
+                blockCallbackRequested = false;
+                handler.onBlockBoundary();
+            }
+            if (stopRequested || (blockProbe != null && blockProbe.getAsBoolean())) {
+                stopRequested = false;
+                stopCause = RunExit.Reason.STOP_REQUESTED;
+                nativeState.set(java.lang.foreign.ValueLayout.JAVA_INT, NativeBlockHook.STOP_CAUSE, 2);
+                emuStop();
+            }
+            if (stopRequested || blockCallbackRequested || blockProbe != null) {
+                raiseAttention();
+            }
+        } catch (Throwable t) {
+            fail(t);
+            stopCause = RunExit.Reason.CALLBACK_ERROR;
+            nativeState.set(java.lang.foreign.ValueLayout.JAVA_INT, NativeBlockHook.STOP_CAUSE, 2);
+            emuStop();
+        }
     }
 
     private int instructionCount(long address, int size) {
@@ -393,10 +482,14 @@ public final class UnicornBackend implements CpuBackend {
         }
     }
 
-    private void installHooks() {
+    private void installHooks(NativeBlockHook shim) {
         // Every hook is installed before the first run: hooks added later miss blocks that
         // are already translated (facts-unicorn.md §3).
-        addHook(UnicornLibrary.UC_HOOK_BLOCK, upcall(this, "onBlock", UnicornLibrary.BLOCK_HOOK));
+        if (shim != null) {
+            addHook(UnicornLibrary.UC_HOOK_BLOCK, shim.hook, nativeState);
+        } else {
+            addHook(UnicornLibrary.UC_HOOK_BLOCK, upcall(this, "onBlock", UnicornLibrary.BLOCK_HOOK));
+        }
         addHook(UnicornLibrary.UC_HOOK_INTR, upcall(this, "onInterrupt", UnicornLibrary.INTR_HOOK));
         addHook(UnicornLibrary.UC_HOOK_INSN_INVALID, upcall(this, "onInvalidInstruction", UnicornLibrary.INSN_INVALID_HOOK));
         addHook(UnicornLibrary.UC_HOOK_MEM_UNMAPPED, upcall(this, "onMemoryEvent", UnicornLibrary.MEM_EVENT_HOOK));
@@ -404,8 +497,12 @@ public final class UnicornBackend implements CpuBackend {
     }
 
     private void addHook(int type, MemorySegment callback) {
+        addHook(type, callback, MemorySegment.NULL);
+    }
+
+    private void addHook(int type, MemorySegment callback, MemorySegment userData) {
         MemorySegment handle = arena.allocate(JAVA_LONG);
-        check((int) invoke(lib.hookAdd, uc, handle, type, callback, MemorySegment.NULL, 1L, 0L), "uc_hook_add");
+        check((int) invoke(lib.hookAdd, uc, handle, type, callback, userData, 1L, 0L), "uc_hook_add");
     }
 
     private MemorySegment upcall(Object target, String method, java.lang.foreign.FunctionDescriptor fd) {
