@@ -6,7 +6,7 @@ CPU_TESTS_M3_M4 := \
     systick pendsv_svc nvic_preempt nvic_prio_bits tail_chain masking \
     psp_unprivileged scs_unpriv_fault hardfault_udf hardfault_busfault escalation \
     vtor_relocate sysreset_marker wfi_sleep bitband_sram reset_state \
-    semihost_exit semihost_sys_exit
+    semihost_exit semihost_sys_exit sleeponexit
 CPU_TESTS_M4 := fp_context
 
 # Exit codes other than 0 (PASS), per test.
@@ -16,7 +16,8 @@ CPU_EXPECT.semihost_exit := 42
 # (README.md, "Known to fail on QEMU").
 CPU_QEMU_XFAIL := \
     reset_state-m3 reset_state-m4 nvic_prio_bits-m3 nvic_prio_bits-m4 \
-    semihost_exit-m3 semihost_exit-m4 scs_unpriv_fault-m3 hardfault_busfault-m3
+    semihost_exit-m3 semihost_exit-m4 scs_unpriv_fault-m3 hardfault_busfault-m3 \
+    sleeponexit-m3 sleeponexit-m4
 
 # $(call cpu_test,TEST,VARIANT)
 define cpu_test

@@ -64,6 +64,8 @@ public final class Machine implements AutoCloseable {
     private final java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofShared();
     private volatile Thread owner;
     private MachineStop stop;
+    /** The last stop was returned by {@link #run}; the next run starts afresh. */
+    private boolean stopReported;
     private ResetKind resetRequest;
     private boolean running;
     private long runTargetPs = Long.MAX_VALUE;
@@ -292,7 +294,10 @@ public final class Machine implements AutoCloseable {
      */
     public MachineStop run(long limitPs) {
         owner = Thread.currentThread();
-        stop = null;
+        if (stopReported) {
+            stop = null; // a stop raised before this run (e.g. a lockup at power-on) is kept
+            stopReported = false;
+        }
         Scheduler.Event timeout = limitPs > 0
                 ? scheduler.after(limitPs, () -> stopNow(MachineStop.timeout(cpu.read(CpuRegister.PC), clock.nowPs())))
                 : null;
@@ -304,6 +309,7 @@ public final class Machine implements AutoCloseable {
             if (timeout != null) {
                 timeout.cancel();
             }
+            stopReported = true;
         }
         return stop;
     }
