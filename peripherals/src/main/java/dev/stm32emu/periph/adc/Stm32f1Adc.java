@@ -13,8 +13,6 @@ import dev.stm32emu.core.time.Scheduler;
 import dev.stm32emu.core.time.Ticks;
 import dev.stm32emu.periph.rcc.ClockTree;
 
-import java.util.Arrays;
-
 /**
  * An STM32F1 ADC, ADC1 at 0x40012400 and ADC2 at 0x40012800 (RM0008 §11; registers
  * §11.12; facts-stm32f1.md §10, §11 trap 6): enough for start-up code and polled or
@@ -212,14 +210,9 @@ public final class Stm32f1Adc extends RegisterDevice {
 
     @Override
     protected void onReset(ResetKind kind) {
-        cancel(calibration);
-        cancel(resetCalibration);
-        cancel(conversion);
-        calibration = null;
-        resetCalibration = null;
-        conversion = null;
-        continuous = false;
-        continuousLive = false;
+        calibration = cancel(calibration);
+        resetCalibration = cancel(resetCalibration);
+        stopConversions();
     }
 
     @Override
@@ -307,8 +300,7 @@ public final class Stm32f1Adc extends RegisterDevice {
     }
 
     private void stopConversions() {
-        cancel(conversion);
-        conversion = null;
+        conversion = cancel(conversion);
         continuous = false;
         continuousLive = false;
     }
@@ -377,15 +369,16 @@ public final class Stm32f1Adc extends RegisterDevice {
     }
 
     private void resetChannelValues() {
-        Arrays.fill(channelValues, 0);
         channelValues[16] = 1775; // V25 = 1.43 V typ. (DS5319) of VDDA 3.3 V
         channelValues[17] = 1489; // VREFINT = 1.20 V typ.
     }
 
-    private static void cancel(Scheduler.Event e) {
+    /** Cancels {@code e} if there is one; returns null for the caller's field. */
+    private static Scheduler.Event cancel(Scheduler.Event e) {
         if (e != null) {
             e.cancel();
         }
+        return null;
     }
 
     /** ADC registers (RM0008 §11.12). */

@@ -41,7 +41,7 @@ public final class Stm32f1GpioPort extends RegisterDevice {
     private final Register crh;
     private final Field odr;
     private final Field lck;
-    private final Pin[] pins = new Pin[PINS];
+    private final PortPin[] pins = new PortPin[PINS];
     private final List<InputListener> inputListeners = new ArrayList<>();
     private final LockKeySequence lock = new LockKeySequence();
     /** CRL/CRH as last accepted, to restore the nibbles of locked pins. */
@@ -55,6 +55,9 @@ public final class Stm32f1GpioPort extends RegisterDevice {
     private int inputLevels;
     private int outputPins;
     private boolean updating;
+    /** Pins already logged, to skip building messages DeviceLog would drop. */
+    private int reportedAlternate;
+    private int reportedReserved;
     private boolean dirty;
 
     /**
@@ -67,7 +70,7 @@ public final class Stm32f1GpioPort extends RegisterDevice {
         this.events = events;
         this.clock = clock;
         for (int i = 0; i < PINS; i++) {
-            pins[i] = new Pin(i);
+            pins[i] = new PortPin(this, i, "P" + letter + i);
         }
         crl = regs.define(Reg.CRL, 0x4444_4444);
         crh = regs.define(Reg.CRH, 0x4444_4444);
@@ -141,6 +144,36 @@ public final class Stm32f1GpioPort extends RegisterDevice {
         update();
     }
 
+    boolean padLevel(int n) {
+        return (padLevels & (1 << n)) != 0;
+    }
+
+    PinMode mode(int n) {
+        if ((debugPins & (1 << n)) != 0) {
+            return PinMode.DEBUG;
+        }
+        int nibble = ((n < 8 ? crl.value() : crh.value()) >>> (4 * (n & 7))) & 0xF;
+        return PinMode.decode(nibble, (odr.get() & (1 << n)) != 0);
+    }
+
+    GpioPin.Drive firmwareDrive(int n) {
+        return firmwareDrive(n, mode(n));
+    }
+
+    GpioPin.Drive boardDrive(int n) {
+        if ((boardDriven & (1 << n)) == 0) {
+            return GpioPin.Drive.NONE;
+        }
+        return (boardHigh & (1 << n)) != 0 ? GpioPin.Drive.HIGH : GpioPin.Drive.LOW;
+    }
+
+    void setBoardDrive(int n, GpioPin.Drive drive) {
+        int bit = 1 << n;
+        boardDriven = drive == GpioPin.Drive.NONE ? boardDriven & ~bit : boardDriven | bit;
+        boardHigh = drive == GpioPin.Drive.HIGH ? boardHigh | bit : boardHigh & ~bit;
+        update();
+    }
+
     @Override
     protected void onReset(ResetKind kind) {
         lock.reset();
@@ -184,14 +217,6 @@ public final class Stm32f1GpioPort extends RegisterDevice {
             }
         }
         return m;
-    }
-
-    private PinMode mode(int n) {
-        if ((debugPins & (1 << n)) != 0) {
-            return PinMode.DEBUG;
-        }
-        int nibble = ((n < 8 ? crl.value() : crh.value()) >>> (4 * (n & 7))) & 0xF;
-        return PinMode.decode(nibble, (odr.get() & (1 << n)) != 0);
     }
 
     private GpioPin.Drive firmwareDrive(int n, PinMode mode) {
@@ -250,12 +275,7 @@ public final class Stm32f1GpioPort extends RegisterDevice {
             if (mode.isOutput()) {
                 outputs |= 1 << n;
             }
-            if (mode == PinMode.ALTERNATE_PUSH_PULL || mode == PinMode.ALTERNATE_OPEN_DRAIN) {
-                log.unimplemented("af" + n, pins[n].name + ": alternate-function output is not connected to its "
-                        + "peripheral; the port leaves the pin undriven");
-            } else if (mode == PinMode.INPUT_RESERVED) {
-                log.guestError("cnf" + n, pins[n].name + ": input with CNF=11 is reserved; treated as floating");
-            }
+            reportOnce(n, mode);
         }
         int padChanged = pads ^ padLevels;
         int inputChanged = inputs ^ inputLevels;
@@ -268,7 +288,7 @@ public final class Stm32f1GpioPort extends RegisterDevice {
             if ((padChanged & bit) != 0) {
                 boolean level = (pads & bit) != 0;
                 if ((traced & bit) != 0 && events.hasSubscribers()) {
-                    events.publish(new MachineEvent.PinChange(clock.nowPs(), pins[n].name, level));
+                    events.publish(new MachineEvent.PinChange(clock.nowPs(), pins[n].name(), level));
                 }
                 pins[n].notifyListeners(level);
             }
@@ -280,85 +300,23 @@ public final class Stm32f1GpioPort extends RegisterDevice {
         }
     }
 
+    private void reportOnce(int n, PinMode mode) {
+        int bit = 1 << n;
+        if (mode == PinMode.INPUT_RESERVED && (reportedReserved & bit) == 0) {
+            reportedReserved |= bit;
+            log.guestError("cnf" + n, pins[n].name() + ": input with CNF=11 is reserved; treated as floating");
+        } else if ((mode == PinMode.ALTERNATE_PUSH_PULL || mode == PinMode.ALTERNATE_OPEN_DRAIN)
+                && (reportedAlternate & bit) == 0) {
+            reportedAlternate |= bit;
+            log.unimplemented("af" + n, pins[n].name() + ": alternate-function output is not connected to its "
+                    + "peripheral; the port leaves the pin undriven");
+        }
+    }
+
     /** Told when the input stage of a pin changes level. */
     @FunctionalInterface
     public interface InputListener {
         void inputChanged(int pin, boolean level);
-    }
-
-    /** The board's view of one pin. */
-    private final class Pin implements GpioPin {
-        private final int n;
-        private final String name;
-        private final List<Listener> listeners = new ArrayList<>();
-
-        Pin(int n) {
-            this.n = n;
-            this.name = "P" + letter + n;
-        }
-
-        @Override
-        public String name() {
-            return name;
-        }
-
-        @Override
-        public boolean level() {
-            return (padLevels & (1 << n)) != 0;
-        }
-
-        @Override
-        public Drive firmwareDrive() {
-            return Stm32f1GpioPort.this.firmwareDrive(n, mode());
-        }
-
-        @Override
-        public PinMode mode() {
-            return Stm32f1GpioPort.this.mode(n);
-        }
-
-        @Override
-        public void drive(boolean high) {
-            boardDriven |= 1 << n;
-            boardHigh = high ? boardHigh | (1 << n) : boardHigh & ~(1 << n);
-            update();
-        }
-
-        @Override
-        public void release() {
-            boardDriven &= ~(1 << n);
-            boardHigh &= ~(1 << n);
-            update();
-        }
-
-        @Override
-        public Drive boardDrive() {
-            if ((boardDriven & (1 << n)) == 0) {
-                return Drive.NONE;
-            }
-            return (boardHigh & (1 << n)) != 0 ? Drive.HIGH : Drive.LOW;
-        }
-
-        @Override
-        public void addListener(Listener listener) {
-            listeners.add(listener);
-        }
-
-        @Override
-        public void removeListener(Listener listener) {
-            listeners.remove(listener);
-        }
-
-        void notifyListeners(boolean level) {
-            for (Listener l : List.copyOf(listeners)) {
-                l.levelChanged(this, level);
-            }
-        }
-
-        @Override
-        public String toString() {
-            return name + "[" + mode() + ", " + (level() ? "high" : "low") + "]";
-        }
     }
 
     /** GPIOx registers (RM0008 §9.2). */

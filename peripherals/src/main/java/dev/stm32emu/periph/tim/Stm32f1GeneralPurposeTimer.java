@@ -10,7 +10,6 @@ import dev.stm32emu.core.reg.Register;
 import dev.stm32emu.core.reg.RegisterDevice;
 import dev.stm32emu.core.reg.RegisterOffset;
 import dev.stm32emu.core.time.Scheduler;
-import dev.stm32emu.core.time.Ticks;
 import dev.stm32emu.periph.rcc.ClockTree;
 
 /**
@@ -30,7 +29,7 @@ import dev.stm32emu.periph.rcc.ClockTree;
  *     runs to 0xFFFF and wraps to 0 without an update event (unverified on silicon).</li>
  * </ul>
  * The counter is not stepped: it is computed from timer-clock ticks elapsed since an
- * anchor, brought up to date before every register access. A scheduler event is kept only
+ * anchor ({@link TimeBase}), brought up to date before every register access. A scheduler event is kept only
  * while an update interrupt is enabled and not already pending. Clock changes
  * ({@link ClockTree} listener) re-time the counter from that instant.
  *
@@ -58,7 +57,7 @@ public final class Stm32f1GeneralPurposeTimer extends RegisterDevice {
     private final Field psc;
     private final Field arr;
 
-    private final CounterState counter = new CounterState();
+    private final TimeBase counter;
     private Scheduler.Event updateEvent;
 
     /**
@@ -82,6 +81,7 @@ public final class Stm32f1GeneralPurposeTimer extends RegisterDevice {
         cr1.unimplemented("CMS", 5, 2);
         arpe = cr1.flag("ARPE", 7, Access.RW);
         cr1.unimplemented("CKD", 8, 2);
+        counter = new TimeBase(scheduler.clock(), dir::isSet);
         cen.onChange(counter::setCounting);
 
         Register cr2 = regs.define(Reg.CR2, 0).reserved(0, 3).reserved(8, 24);
@@ -214,7 +214,7 @@ public final class Stm32f1GeneralPurposeTimer extends RegisterDevice {
                     uif.set(true);
                 }
             }
-            counter.restart(dir.isSet());
+            counter.restart();
         }
         // CCxG / TG set their flags; captures and triggers are not modelled.
         sr.setValue(sr.value() | (bits & 0x5E));
@@ -227,12 +227,12 @@ public final class Stm32f1GeneralPurposeTimer extends RegisterDevice {
 
     /** Processes every overflow up to now. */
     private void catchUp() {
-        CounterState c = counter;
+        TimeBase c = counter;
         if (!c.advancing()) {
             return;
         }
         long now = c.nowTick();
-        long due = c.anchorTick + c.ticksToOverflow(dir.isSet());
+        long due = c.anchorTick + c.ticksToOverflow();
         if (now < due) {
             return;
         }
@@ -241,7 +241,7 @@ public final class Stm32f1GeneralPurposeTimer extends RegisterDevice {
             return;
         }
         // Every further period is identical: the shadows are loaded and UIF is set already.
-        long period = (c.arrShadow + 1L) * (c.pscShadow + 1L);
+        long period = c.periodTicks();
         if (now - c.anchorTick >= period) {
             c.anchorTick += (now - c.anchorTick) / period * period;
         }
@@ -257,14 +257,14 @@ public final class Stm32f1GeneralPurposeTimer extends RegisterDevice {
             }
         }
         counter.anchorTick = tick;
-        counter.restartAtAnchor(dir.isSet());
+        counter.restartAtAnchor();
     }
 
     private void reschedule() {
-        CounterState c = counter;
+        TimeBase c = counter;
         if (c.advancing() && uie.isSet() && !uif.isSet() && !udis.isSet()) {
-            long due = c.anchorTick + c.ticksToOverflow(dir.isSet());
-            long at = c.epochPs + Ticks.psFor(due, c.hz);
+            long due = c.anchorTick + c.ticksToOverflow();
+            long at = c.timeOfTick(due);
             if (updateEvent != null && updateEvent.isPending() && updateEvent.atPs() == at) {
                 return;
             }
@@ -298,98 +298,6 @@ public final class Stm32f1GeneralPurposeTimer extends RegisterDevice {
         if (updateEvent != null) {
             updateEvent.cancel();
             updateEvent = null;
-        }
-    }
-
-    /**
-     * The time base between two accesses: counter and prescaler counter held at an anchor
-     * tick of the timer clock; both follow linearly until the next overflow.
-     */
-    private final class CounterState {
-        long hz;
-        /** Time of timer-clock tick 0. */
-        long epochPs;
-        long anchorTick;
-        int anchorCount;
-        int anchorPrescaler;
-        int pscShadow;
-        int arrShadow = 0xFFFF;
-        boolean counting;
-
-        void reset() {
-            anchorTick = 0;
-            anchorCount = 0;
-            anchorPrescaler = 0;
-            pscShadow = 0;
-            arrShadow = 0xFFFF;
-            counting = false;
-        }
-
-        void rebase(long newHz, long nowPs) {
-            hz = newHz;
-            epochPs = nowPs;
-            anchorTick = 0;
-        }
-
-        boolean advancing() {
-            return counting && hz > 0 && arrShadow != 0;
-        }
-
-        long nowTick() {
-            return hz > 0 ? Ticks.ticksIn(scheduler.clock().nowPs() - epochPs, hz) : anchorTick;
-        }
-
-        /** Timer-clock ticks from the anchor to the next overflow/underflow. */
-        long ticksToOverflow(boolean down) {
-            long counts;
-            if (down) {
-                counts = anchorCount + 1L;
-            } else if (anchorCount <= arrShadow) {
-                counts = arrShadow - anchorCount + 1L;
-            } else {
-                counts = 0x10000L - anchorCount + arrShadow + 1L;
-            }
-            return counts * (pscShadow + 1L) - anchorPrescaler;
-        }
-
-        int count() {
-            if (!advancing()) {
-                return anchorCount;
-            }
-            long k = (nowTick() - anchorTick + anchorPrescaler) / (pscShadow + 1L);
-            return dir.isSet() ? (int) (anchorCount - k) : (int) ((anchorCount + k) & 0xFFFF);
-        }
-
-        /** Moves the anchor to now, keeping counter and prescaler phase. */
-        void anchorNow() {
-            long now = nowTick();
-            if (advancing()) {
-                long total = now - anchorTick + anchorPrescaler;
-                long k = total / (pscShadow + 1L);
-                anchorPrescaler = (int) (total % (pscShadow + 1L));
-                anchorCount = dir.isSet() ? (int) (anchorCount - k) : (int) ((anchorCount + k) & 0xFFFF);
-            }
-            anchorTick = now;
-        }
-
-        void setCounting(boolean on) {
-            counting = on;
-            anchorTick = nowTick();
-        }
-
-        void setCount(int value) {
-            anchorCount = value & 0xFFFF;
-        }
-
-        /** UG: counter and prescaler counter restart now. */
-        void restart(boolean down) {
-            anchorTick = nowTick();
-            restartAtAnchor(down);
-        }
-
-        void restartAtAnchor(boolean down) {
-            anchorPrescaler = 0;
-            anchorCount = down ? arrShadow : 0;
         }
     }
 
