@@ -97,14 +97,14 @@ public final class Stm32f1UsbFs extends RegisterDevice implements UsbHostPort {
             EndpointRegister e = pendingEndpoint();
             return e == null ? 0 : e.index;
         });
-        r.istr.afterWrite(() -> {
-            updateInterrupts();
-            notifyEndpoint(ANY_ENDPOINT);
-        });
+        r.istr.afterWrite(this::updateInterrupts);
+        // Readiness (isReady) changes when RESET is acknowledged or EF changes; other writes
+        // to these registers cannot make a held transaction answerable.
+        r.reset.onChange(set -> notifyEndpoint(ANY_ENDPOINT));
+        r.enableFunction.onChange(set -> notifyEndpoint(ANY_ENDPOINT));
         // J state on an idle full-speed bus: D+ high, D- low.
         r.rxdp.readsAs(() -> attached);
         r.rxdm.readsAs(() -> false);
-        r.daddr.afterWrite(() -> notifyEndpoint(ANY_ENDPOINT));
         pma.setOnCpuWrite(() -> {
             if (!pmaWriteReported) {
                 pmaWriteReported = true;
@@ -258,7 +258,6 @@ public final class Stm32f1UsbFs extends RegisterDevice implements UsbHostPort {
         }
         updateAttached();
         updateInterrupts();
-        notifyEndpoint(ANY_ENDPOINT);
     }
 
     private void usbReset() {

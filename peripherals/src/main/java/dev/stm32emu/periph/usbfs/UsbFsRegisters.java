@@ -39,6 +39,7 @@ final class UsbFsRegisters {
 
     final Register istr;
     final Flag ctr;
+    final Flag reset;
     final Flag dir;
     final Field epId;
 
@@ -83,7 +84,7 @@ final class UsbFsRegisters {
         istr.flag("ERR", 13, Access.RC_W0);
         istr.flag("WKUP", 12, Access.RC_W0);
         istr.flag("SUSP", 11, Access.RC_W0);
-        istr.flag("RESET", 10, Access.RC_W0);
+        reset = istr.flag("RESET", 10, Access.RC_W0);
         istr.flag("SOF", 9, Access.RC_W0);
         istr.flag("ESOF", 8, Access.RC_W0);
         dir = istr.flag("DIR", 4, Access.R);

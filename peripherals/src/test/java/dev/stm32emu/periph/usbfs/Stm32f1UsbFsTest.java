@@ -280,7 +280,14 @@ class Stm32f1UsbFsTest {
         seen.clear();
         fw.write(DADDR, 0x81);
         fw.clearIstr(ISTR_SOF);
-        assertEquals(List.of(UsbHostPort.ANY_ENDPOINT, UsbHostPort.ANY_ENDPOINT), seen);
+        fw.write(CNTR, RESETM);
+        assertEquals(List.of(), seen, "nothing that could make a held transaction answerable");
+        fw.write(DADDR, 0x01);
+        fw.write(DADDR, 0x81);
+        bench.usb.busReset();
+        fw.clearIstr(ISTR_RESET);
+        assertEquals(List.of(UsbHostPort.ANY_ENDPOINT, UsbHostPort.ANY_ENDPOINT, UsbHostPort.ANY_ENDPOINT), seen,
+                "EF off, EF on, RESET acknowledged");
     }
 
     @Test
