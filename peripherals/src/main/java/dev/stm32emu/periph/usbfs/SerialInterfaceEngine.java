@@ -99,7 +99,9 @@ final class SerialInterfaceEngine {
         table.setRxCount(e.index, data.length);
         e.dtogRx.set(!e.dtogRx.isSet());
         e.setRxStatus(EndpointStatus.NAK);
-        e.setup.set(false);
+        if (!e.ctrRx.isSet()) {
+            e.setup.set(false); // SETUP is frozen while CTR_RX is set (RM0008 §23.5.3, EPnR.SETUP)
+        }
         e.ctrRx.set(true);
         return Handshake.ACK;
     }

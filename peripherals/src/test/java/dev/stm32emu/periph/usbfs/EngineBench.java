@@ -25,11 +25,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 final class EngineBench {
     final UsbFsBench bench = new UsbFsBench();
-    final JavaUsbFirmware firmware = new JavaUsbFirmware(bench.fw, bench.scheduler);
+    final JavaUsbFirmware firmware;
     final CountingPort port = new CountingPort(bench.usb);
     final UsbTransferEngine engine = new UsbTransferEngine(port, bench.scheduler);
 
     EngineBench() {
+        this(64);
+    }
+
+    /** With a firmware whose endpoint 0 takes {@code ep0Size}-byte packets. */
+    EngineBench(int ep0Size) {
+        firmware = new JavaUsbFirmware(bench.fw, bench.scheduler, ep0Size);
         bench.usb.setPullUp(true);
         firmware.init();
     }

@@ -33,13 +33,14 @@ final class JavaUsbFirmware {
     static final int EP0_RX = 0x80;
     static final int EP1_RX = 0xC0;
     static final int EP1_TX = 0x100;
-    private static final int MPS = 64;
     private static final int NAK = 2;
     private static final int VALID = 3;
     private static final int STALL = 1;
 
     private final FirmwareRegs fw;
     private final Scheduler scheduler;
+    /** Endpoint 0's max packet size (bMaxPacketSize0); EP1 uses 64. */
+    private final int ep0Size;
     final List<SetupPacket> setups = new ArrayList<>();
     final List<Integer> ep1OutToggles = new ArrayList<>();
     final ArrayDeque<byte[]> ep1In = new ArrayDeque<>();
@@ -58,9 +59,10 @@ final class JavaUsbFirmware {
     private int pendingAddress = -1;
     private boolean ep1InBusy;
 
-    JavaUsbFirmware(FirmwareRegs fw, Scheduler scheduler) {
+    JavaUsbFirmware(FirmwareRegs fw, Scheduler scheduler, int ep0Size) {
         this.fw = fw;
         this.scheduler = scheduler;
+        this.ep0Size = ep0Size;
     }
 
     /** dcd_init: power up, clear flags, enable the RESET and CTR interrupts. */
@@ -98,7 +100,7 @@ final class JavaUsbFirmware {
 
     private void busReset() {
         fw.write(FirmwareRegs.DADDR, 0);
-        fw.descriptor(0, 0, EP0_TX, 0, EP0_RX, FirmwareRegs.rxBlocks(MPS));
+        fw.descriptor(0, 0, EP0_TX, 0, EP0_RX, FirmwareRegs.rxBlocks(ep0Size));
         fw.configure(0, FirmwareRegs.TYPE_CONTROL, false, 0);
         fw.setStatRx(0, VALID);
         fw.setStatTx(0, NAK);
@@ -199,7 +201,7 @@ final class JavaUsbFirmware {
 
     private void getDescriptor(SetupPacket s) {
         byte[] d = switch (s.value() >> 8) {
-            case 1 -> TestDescriptors.DEVICE;
+            case 1 -> TestDescriptors.device(ep0Size);
             case 2 -> TestDescriptors.CONFIGURATION;
             case 3 -> TestDescriptors.string(s.value() & 0xFF);
             default -> null;
@@ -213,7 +215,7 @@ final class JavaUsbFirmware {
 
     private void setConfiguration(int value) {
         configured = value == 1;
-        fw.descriptor(0, 1, EP1_TX, 0, EP1_RX, FirmwareRegs.rxBlocks(MPS));
+        fw.descriptor(0, 1, EP1_TX, 0, EP1_RX, FirmwareRegs.rxBlocks(64));
         fw.configure(1, FirmwareRegs.TYPE_BULK, false, 1);
         fw.clearDtogRx(1);
         fw.clearDtogTx(1);
@@ -238,17 +240,17 @@ final class JavaUsbFirmware {
         statusIn();
     }
 
-    /** IN data stage: min(wLength, length) bytes in MPS packets, a ZLP if that ends on a full packet short of wLength. */
+    /** IN data stage: min(wLength, length) bytes in max-size packets, a ZLP if that ends on a full packet short of wLength. */
     private void sendControlData(SetupPacket s, byte[] d) {
         inData = Arrays.copyOf(d, Math.min(d.length, s.length()));
         inOffset = 0;
-        inZlp = inData.length < s.length() && inData.length % MPS == 0;
+        inZlp = inData.length < s.length() && inData.length % ep0Size == 0;
         fw.setStatRx(0, VALID); // ready for the status OUT at any time
         sendNextControlPacket();
     }
 
     private void sendNextControlPacket() {
-        int n = Math.min(MPS, inData.length - inOffset);
+        int n = Math.min(ep0Size, inData.length - inOffset);
         if (n == 0 && !inZlp) {
             inData = null;
             return;
@@ -259,7 +261,7 @@ final class JavaUsbFirmware {
         fw.pmaWriteBytes(EP0_TX, Arrays.copyOfRange(inData, inOffset, inOffset + n));
         fw.setTxCount(0, n);
         inOffset += n;
-        if (n < MPS && !inZlp) {
+        if (n < ep0Size && !inZlp) {
             inData = null;
         }
         fw.setStatTx(0, VALID);

@@ -67,6 +67,18 @@ class SerialInterfaceEngineTest {
     }
 
     @Test
+    void shouldKeepTheSetupBitFrozenWhileCtrRxIsSet() {
+        assertEquals(Handshake.ACK, bench.usb.setup(0, GET_DEVICE));
+        fw.setStatRx(0, VALID);
+        assertEquals(Handshake.ACK, bench.usb.out(0, DataPid.DATA1, new byte[0]));
+        assertEquals(SETUP, fw.epr(0) & SETUP);
+        fw.clearCtrRx(0);
+        fw.setStatRx(0, VALID);
+        assertEquals(Handshake.ACK, bench.usb.out(0, DataPid.DATA0, new byte[0]));
+        assertEquals(0, fw.epr(0) & SETUP, "an OUT clears it once CTR_RX was cleared");
+    }
+
+    @Test
     void shouldNakEveryTransactionAfterOneCompletes() {
         assertEquals(Handshake.ACK, bench.usb.out(0, DataPid.DATA0, new byte[]{1, 2, 3}));
         assertEquals(NAK, (fw.epr(0) & STAT_RX) >>> 12);

@@ -19,12 +19,17 @@ final class TestDescriptors {
     static final String OPTION_BYTES = "@Option Bytes /0x1FFFF800/01*016 e";
     static final byte[] DFU_FUNCTIONAL = {9, 0x21, 0x0B, (byte) 0xFF, 0, 0, 8, 0x1A, 1};
 
-    static final byte[] DEVICE = {18, 1, 0x00, 0x02, 0, 0, 0, 64, (byte) VID, (byte) (VID >> 8), (byte) PID,
-            (byte) (PID >> 8), 0x00, 0x22, 1, 2, 3, 1};
+    static final byte[] DEVICE = device(64);
 
     static final byte[] CONFIGURATION = configuration();
 
     private TestDescriptors() {
+    }
+
+    /** The device descriptor for an endpoint 0 of {@code maxPacketSize0} bytes. */
+    static byte[] device(int maxPacketSize0) {
+        return new byte[]{18, 1, 0x00, 0x02, 0, 0, 0, (byte) maxPacketSize0, (byte) VID, (byte) (VID >> 8),
+                (byte) PID, (byte) (PID >> 8), 0x00, 0x22, 1, 2, 3, 1};
     }
 
     /** String descriptor {@code index}, or null if the device has none. */

@@ -81,6 +81,20 @@ class UsbEnumeratorTest {
     }
 
     @Test
+    void shouldLearnAnEightByteEndpointZeroFromTheFirstRead() {
+        EngineBench small = new EngineBench(8);
+        CompletableFuture<EnumeratedDevice> f = new UsbEnumerator(small.engine, small.bench.scheduler).enumerate(9);
+        small.runUntil(f::isDone, 1000 * MS);
+        EnumeratedDevice d = f.join();
+        assertEquals(8, d.device().maxPacketSize0());
+        assertEquals(8, small.engine.maxPacketSize(0));
+        assertEquals(TestDescriptors.PRODUCT, d.string(2));
+        assertArrayEquals(TestDescriptors.CONFIGURATION, d.configurations().getFirst().raw());
+        assertTrue(small.port.log.contains("IN0 ACK DATA1 8"));
+        assertTrue(small.port.log.contains("IN0 ACK DATA0 2"), "18 bytes = 8 + 8 + 2: " + small.port.log);
+    }
+
+    @Test
     void shouldFailWithTheStepWhenTheDeviceNeverBecomesReady() {
         b.bench.usb.setPullUp(false);
         CompletableFuture<EnumeratedDevice> f = new UsbEnumerator(b.engine, b.bench.scheduler).enumerate(3);
