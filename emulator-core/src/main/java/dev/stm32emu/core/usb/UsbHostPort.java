@@ -13,6 +13,11 @@ import java.util.function.IntConsumer;
  * answers whatever address the firmware holds.
  */
 public interface UsbHostPort {
+    /**
+     * Passed to endpoint listeners for a change not tied to one endpoint: a packet memory
+     * write, the device address, the interrupt flags or the controller state.
+     */
+    int ANY_ENDPOINT = -1;
 
     /** Whether a device is connected: controller powered and D+ pulled up. */
     boolean isAttached();
@@ -41,7 +46,9 @@ public interface UsbHostPort {
     /**
      * Registers a listener told when the firmware changes an endpoint's state (a write to
      * its registers or buffers), so a host can retry a NAKed transaction instead of
-     * polling.
+     * polling. The argument is the endpoint number, or {@link #ANY_ENDPOINT}. Listeners
+     * run inside the firmware's register write: they must only take note (e.g. schedule
+     * a retry), never run transactions themselves.
      */
     void addEndpointListener(IntConsumer endpointChanged);
 
