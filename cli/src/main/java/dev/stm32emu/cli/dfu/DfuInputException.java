@@ -1,0 +1,13 @@
+package dev.stm32emu.cli.dfu;
+
+/**
+ * Bad input to the DFU host: a malformed or corrupt file, an unparsable memory layout or
+ * option string, or a request the layout forbids (dfu-util exits EX_USAGE/EX_DATAERR for these).
+ * Nothing has been sent to the device when a download is refused for such a reason.
+ */
+public class DfuInputException extends DfuException {
+
+    public DfuInputException(String message) {
+        super(message);
+    }
+}
