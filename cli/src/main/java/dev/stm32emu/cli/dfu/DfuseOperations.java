@@ -139,29 +139,45 @@ final class DfuseOperations {
     }
 
     /**
-     * dfuse.c {@code dfuse_dnload_element}: check that the last byte is writeable; an erase pass
+     * The layout checks of dfuse.c {@code dfuse_dnload_element}, skipped with {@code force}: the
+     * last byte must be in a writeable segment, and so must the start of every chunk. dfu-util
+     * checks the chunks during its erase pass, after erasing earlier pages; here they are all
+     * checked before anything is erased, so a refused download leaves the memory untouched.
+     */
+    void checkElement(MemoryLayout layout, long address, long size, DfuseOptions options) throws DfuInputException {
+        if (options.force() != 0) {
+            return;
+        }
+        long last = address + size - 1;
+        MemorySegment lastSegment = layout.segmentAt(last);
+        if (lastSegment == null || !lastSegment.writeable()) {
+            throw new DfuInputException(String.format("Last page at 0x%08x is not writeable: refusing to download "
+                    + "%d bytes to 0x%08x-0x%08x, which is not inside a writeable segment of %s", last & 0xFFFF_FFFFL,
+                    size, address, last & 0xFFFF_FFFFL, layout.describe()));
+        }
+        for (long p = 0; p < size; p += transferSize) {
+            MemorySegment segment = layout.segmentAt(address + p);
+            if (segment == null || !segment.writeable()) {
+                throw new DfuInputException(String.format("Page at 0x%08x is not writeable: the download to "
+                        + "0x%08x-0x%08x crosses a gap or a read-only part of %s", address + p, address, last,
+                        layout.describe()));
+            }
+        }
+    }
+
+    /**
+     * dfuse.c {@code dfuse_dnload_element}: the layout checks ({@link #checkElement}); an erase pass
      * (ERASE_PAGE for every page the chunks touch, skipped for non-erasable segments and after a
      * mass erase); a write pass (SET_ADDRESS, then the chunk with wValue=2, per chunk).
      */
     void downloadElement(MemoryLayout layout, long address, byte[] data, DfuseOptions options) throws DfuException {
         long size = data.length;
-        long last = address + size - 1;
-        MemorySegment lastSegment = layout.segmentAt(last);
-        if (options.force() == 0 && (lastSegment == null || !lastSegment.writeable())) {
-            throw new DfuInputException(String.format("Last page at 0x%08x is not writeable: refusing to download "
-                    + "%d bytes to 0x%08x-0x%08x, which is not inside a writeable segment of %s", last & 0xFFFF_FFFFL,
-                    size, address, last & 0xFFFF_FFFFL, layout.describe()));
-        }
+        checkElement(layout, address, size, options);
         DfuProgressListener listener = session.listener();
         listener.progress(Phase.ERASE, 0, size);
         for (long p = 0; p < size; p += transferSize) {
             long chunkAddress = address + p;
             MemorySegment segment = layout.segmentAt(chunkAddress);
-            if (options.force() == 0 && (segment == null || !segment.writeable())) {
-                throw new DfuInputException(String.format("Page at 0x%08x is not writeable: the download to "
-                        + "0x%08x-0x%08x crosses a gap or a read-only part of %s", chunkAddress, address, last,
-                        layout.describe()));
-            }
             if (segment == null) {
                 continue;
             }

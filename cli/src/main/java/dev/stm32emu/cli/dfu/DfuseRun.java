@@ -11,8 +11,9 @@ import java.util.Map;
  * {@code dfuse_do_dnload} and {@code dfuse_do_upload} (dfuse.c) sequence it, after the common start.
  *
  * <p>Deviation: the checks that need no device (file type against {@code -s} address, force for
- * mass erase and unprotect) run before anything is sent; dfu-util performs a requested mass
- * erase first and only then rejects, for example, a DfuSe file given with an address.
+ * mass erase and unprotect, the layout checks of every element of a DfuSe file) run before any
+ * memory is changed; dfu-util performs a requested mass erase first and only then rejects, for
+ * example, a DfuSe file given with an address, and checks each element just before writing it.
  */
 final class DfuseRun {
 
@@ -52,6 +53,9 @@ final class DfuseRun {
             layouts.put(alt.alternateSetting(), layoutOf(alt));
         }
         MemoryLayout rootLayout = layouts.get(alts.get(0).alternateSetting());
+        if (file != null && !options.unprotect()) {
+            checkFile(file, layouts, rootLayout, options);
+        }
         if (options.unprotect()) {
             ops.specialCommand(rootLayout, 0, Command.READ_UNPROTECT);
             session.warn("Device disconnects, erases flash and resets now");
@@ -117,6 +121,23 @@ final class DfuseRun {
             session.setAlternate(target.alternateSetting());
             for (DfuseImage.Element e : target.elements()) {
                 ops.downloadElement(layout, e.address(), e.data(), options);
+            }
+        }
+    }
+
+    /** The layout checks of every element, before anything is erased. */
+    private void checkFile(DfuFile file, Map<Integer, MemoryLayout> layouts, MemoryLayout rootLayout,
+                           DfuseOptions options) throws DfuInputException {
+        if (options.hasAddress()) {
+            ops.checkElement(rootLayout, options.address(), file.size(), options);
+            return;
+        }
+        for (DfuseImage.Target target : file.dfuseImage().targets()) {
+            MemoryLayout layout = layouts.get(target.alternateSetting());
+            if (layout != null) {
+                for (DfuseImage.Element e : target.elements()) {
+                    ops.checkElement(layout, e.address(), e.size(), options);
+                }
             }
         }
     }

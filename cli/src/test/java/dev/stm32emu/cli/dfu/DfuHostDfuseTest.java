@@ -397,4 +397,17 @@ class DfuHostDfuseTest {
         assertArrayEquals(new byte[]{-1, -1, -1}, flash.peek(0x08000000L, 3));
         assertTrue(r.warnings().contains("Device disconnects, erases flash and resets now"), r.warnings().toString());
     }
+
+    @Test
+    void shouldRefuseABadSecondElementBeforeErasingForTheFirst() throws Exception {
+        DfuseImage image = new DfuseImage(List.of(new DfuseImage.Target(0, "x", List.of(
+                new DfuseImage.Element(0x08000000L, bytes(100, 1)),
+                new DfuseImage.Element(0x0801FF00L, bytes(512, 2))))));
+
+        DfuInputException e = assertThrows(DfuInputException.class, () -> host.download(ALT0,
+                DfuFile.parse("x.dfu", image.toFile(0x0483, 0xDF11, 0)), null));
+
+        assertTrue(e.getMessage().startsWith("Last page at 0x080200ff is not writeable"), e.getMessage());
+        assertEquals(0, flash.count(Operation.ERASE));
+    }
 }
