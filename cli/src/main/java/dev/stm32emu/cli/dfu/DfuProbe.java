@@ -38,8 +38,8 @@ public final class DfuProbe {
         }
     }
 
-    /** dfu-util's MAX_DESC_STR_LEN (dfu_util.h). */
-    static final int MAX_STRING = 253;
+    /** dfu-util's MAX_DESC_STR_LEN: 254 in 0.11 (facts-usb §3.1); older releases used 253. */
+    static final int MAX_STRING = 254;
 
     private final DfuTransport transport;
     private final List<String> warnings = new ArrayList<>();
