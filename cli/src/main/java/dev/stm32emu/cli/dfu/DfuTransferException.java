@@ -1,0 +1,20 @@
+package dev.stm32emu.cli.dfu;
+
+/**
+ * A control transfer failed (STALL, timeout, I/O error, device gone) where dfu-util 0.11
+ * gives up. The message names the step, as dfu-util does ("Error during download get_status").
+ */
+public class DfuTransferException extends DfuException {
+
+    private final TransferStatus status;
+
+    public DfuTransferException(String step, TransferStatus status) {
+        super(step + ": " + status);
+        this.status = status;
+    }
+
+    /** How the transfer ended. */
+    public TransferStatus status() {
+        return status;
+    }
+}
