@@ -59,13 +59,11 @@ public final class Stm32f1Rcc extends RegisterDevice implements ClockTree {
     private final VirtualClock clock;
     private final long hseHz;
     private final long lseHz;
-    private final BooleanSupplier backupWritable;
     private final IrqLine irq;
     private final List<Runnable> listeners = new ArrayList<>();
-    private final List<Runnable> backupDomainResetListeners = new ArrayList<>();
     private final PeripheralGates gates;
+    private final BackupDomainControl backup;
     private final Register cr;
-    private final Register bdcr;
     private final Register csr;
     private final Flag hsiOn;
     private final Flag hsiRdy;
@@ -76,20 +74,13 @@ public final class Stm32f1Rcc extends RegisterDevice implements ClockTree {
     private final ClockConfiguration cfg;
     private final Flag[] readyFlags = new Flag[5];
     private final Flag[] readyEnables = new Flag[5];
-    private final Flag lseOn;
-    private final Flag lseRdy;
-    private final Field rtcSel;
-    private final Flag rtcEn;
-    private final Flag bdRst;
     private final Flag lsiOn;
     private final Flag lsiRdy;
     /** What the oscillators' ready outputs were at the last settle, to see them rise. */
     private final boolean[] ready = new boolean[5];
-    /** CR and BDCR as left by the last write: the "before" state some write protections need. */
+    /** CR as left by the last write: the "before" state the HSEBYP protection needs. */
     private int crBefore;
-    private int bdcrBefore;
     private boolean lsiForced;
-    private boolean backupResetHeld;
     private long[] published = new long[0];
 
     /**
@@ -104,8 +95,8 @@ public final class Stm32f1Rcc extends RegisterDevice implements ClockTree {
         this.clock = clock;
         this.hseHz = hseHz;
         this.lseHz = lseHz;
-        this.backupWritable = backupWritable;
         this.irq = irq;
+        WriteProtections protections = new WriteProtections(log);
 
         cr = regs.define(Reg.CR, 0x0000_0083);
         hsiOn = cr.flag("HSION", 0, Access.RW);
@@ -118,10 +109,10 @@ public final class Stm32f1Rcc extends RegisterDevice implements ClockTree {
         cr.flag("CSSON", 19, Access.RW);
         pllOn = cr.flag("PLLON", 24, Access.RW);
         pllRdy = cr.flag("PLLRDY", 25, Access.R);
-        refuseClear(hsiOn, this::hsiInUse, "HSION: the HSI drives or is selected for SYSCLK");
-        refuseClear(hseOn, this::hseInUse, "HSEON: the HSE drives SYSCLK");
-        refuseClear(pllOn, this::pllInUse, "PLLON: the PLL drives or is selected for SYSCLK");
-        guard(hseByp, () -> (crBefore & (1 << 16)) == 0, "HSEBYP is writable only with HSEON=0");
+        protections.refuseClear(hsiOn, this::hsiInUse, "HSION: the HSI drives or is selected for SYSCLK");
+        protections.refuseClear(hseOn, this::hseInUse, "HSEON: the HSE drives SYSCLK");
+        protections.refuseClear(pllOn, this::pllInUse, "PLLON: the PLL drives or is selected for SYSCLK");
+        protections.guard(hseByp, () -> (crBefore & (1 << 16)) == 0, "HSEBYP is writable only with HSEON=0");
         cr.afterWrite(() -> {
             crBefore = cr.value();
             settle();
@@ -130,7 +121,7 @@ public final class Stm32f1Rcc extends RegisterDevice implements ClockTree {
         Register cfgr = regs.define(Reg.CFGR, 0);
         cfg = new ClockConfiguration(cfgr);
         for (Field f : new Field[]{cfg.pllSrc, cfg.pllXtpre, cfg.pllMul}) {
-            guard(f, () -> !pllOn.isSet(), f.name() + " is writable only with PLLON=0");
+            protections.guard(f, () -> !pllOn.isSet(), f.name() + " is writable only with PLLON=0");
         }
         cfg.sw.onChange((o, n) -> {
             if (n == 3) {
@@ -156,28 +147,7 @@ public final class Stm32f1Rcc extends RegisterDevice implements ClockTree {
 
         gates = new PeripheralGates(regs, 0x0C, 0x10, 0x14, 0x18, 0x1C);
 
-        bdcr = regs.define(Reg.BDCR, 0);
-        lseOn = bdcr.flag("LSEON", 0, Access.RW);
-        lseRdy = bdcr.flag("LSERDY", 1, Access.R);
-        Flag lseByp = bdcr.flag("LSEBYP", 2, Access.RW);
-        rtcSel = bdcr.field("RTCSEL", 8, 2, Access.RW);
-        rtcEn = bdcr.flag("RTCEN", 15, Access.RW);
-        bdRst = bdcr.flag("BDRST", 16, Access.RW);
-        guard(lseOn, backupWritable, "LSEON needs PWR_CR.DBP=1");
-        guard(rtcEn, backupWritable, "RTCEN needs PWR_CR.DBP=1");
-        guard(lseByp, () -> backupWritable.getAsBoolean() && (bdcrBefore & 1) == 0, "LSEBYP needs PWR_CR.DBP=1 and LSEON=0");
-        rtcSel.onWrite((o, n) -> {
-            if (o != n && (!backupWritable.getAsBoolean() || o != 0)) {
-                rtcSel.set(o);
-                if (o != 0) {
-                    log.guestError("RTCSEL.once", "RTCSEL can change only after a backup-domain reset (RM0008 §7.3.9); "
-                            + "write ignored");
-                } else {
-                    log.guestError("RTCSEL.dbp", "RTCSEL needs PWR_CR.DBP=1; write ignored");
-                }
-            }
-        });
-        bdcr.afterWrite(this::backupDomainControl);
+        backup = new BackupDomainControl(regs.define(Reg.BDCR, 0), backupWritable, protections, log, this::settle);
 
         csr = regs.define(Reg.CSR, PORRSTF | PINRSTF);
         lsiOn = csr.flag("LSION", 0, Access.RW);
@@ -194,7 +164,6 @@ public final class Stm32f1Rcc extends RegisterDevice implements ClockTree {
         csr.afterWrite(this::settle);
 
         crBefore = cr.value();
-        bdcrBefore = bdcr.value();
         settle();
     }
 
@@ -213,7 +182,7 @@ public final class Stm32f1Rcc extends RegisterDevice implements ClockTree {
 
     /** Called when BDRST resets the backup domain (BKP data registers, RTC). */
     public void addBackupDomainResetListener(Runnable action) {
-        backupDomainResetListeners.add(action);
+        backup.addResetListener(action);
     }
 
     /** Whether firmware enabled a peripheral's clock (AHBENR/APB1ENR/APB2ENR bit). */
@@ -274,15 +243,12 @@ public final class Stm32f1Rcc extends RegisterDevice implements ClockTree {
 
     @Override
     public long lseHz() {
-        return lseRdy.isSet() ? lseHz : 0;
+        return backup.lseReady() ? lseHz : 0;
     }
 
     @Override
     public long rtcClockHz() {
-        if (!rtcEn.isSet()) {
-            return 0;
-        }
-        return switch (rtcSel.get()) {
+        return switch (backup.rtcSource()) {
             case 1 -> lseHz();
             case 2 -> lsiHz();
             case 3 -> hseRdy.isSet() ? hseHz / 128 : 0;
@@ -303,12 +269,12 @@ public final class Stm32f1Rcc extends RegisterDevice implements ClockTree {
      */
     @Override
     public void reset(ResetKind kind) {
-        int keptBdcr = bdcr.value();
+        int keptBdcr = backup.value();
         int keptFlags = csr.value() & RESET_FLAGS;
         regs.reset();
         lsiForced = false;
+        backup.afterReset(kind.isSystemReset(), keptBdcr);
         if (kind.isSystemReset()) {
-            bdcr.setValue(keptBdcr);
             csr.setValue((csr.value() & ~RESET_FLAGS) | keptFlags | PINRSTF | switch (kind) {
                 case SOFTWARE -> 1 << 28;
                 case INDEPENDENT_WATCHDOG -> 1 << 29;
@@ -317,9 +283,7 @@ public final class Stm32f1Rcc extends RegisterDevice implements ClockTree {
                 default -> 0;
             });
         }
-        backupResetHeld = bdRst.isSet();
         crBefore = cr.value();
-        bdcrBefore = bdcr.value();
         settle();
     }
 
@@ -343,12 +307,12 @@ public final class Stm32f1Rcc extends RegisterDevice implements ClockTree {
         hseRdy.set(hseOn.isSet() && hseHz > 0);
         pllRdy.set(pllOn.isSet() && pllInputHz() > 0);
         lsiRdy.set(lsiOn.isSet() || lsiForced);
-        lseRdy.set(lseOn.isSet() && lseHz > 0);
+        backup.setLseReady(backup.lseOn() && lseHz > 0);
         int want = cfg.sw.get();
         if (want != cfg.sws.get() && want != 3 && sourceHz(want) > 0) {
             cfg.sws.set(want);
         }
-        boolean[] now = {lsiRdy.isSet(), lseRdy.isSet(), hsiRdy.isSet(), hseRdy.isSet(), pllRdy.isSet()};
+        boolean[] now = {lsiRdy.isSet(), backup.lseReady(), hsiRdy.isSet(), hseRdy.isSet(), pllRdy.isSet()};
         for (int i = 0; i < now.length; i++) {
             // "Set by hardware when the clock becomes stable and xxxRDYIE is set" (RM0008 §7.3.3)
             if (now[i] && !ready[i] && readyEnables[i].isSet()) {
@@ -376,23 +340,6 @@ public final class Stm32f1Rcc extends RegisterDevice implements ClockTree {
         for (Runnable l : List.copyOf(listeners)) {
             l.run();
         }
-    }
-
-    /** BDRST holds the backup domain in reset: its other BDCR bits clear (RM0008 §7.3.9). */
-    private void backupDomainControl() {
-        if (bdRst.isSet()) {
-            bdcr.setValue(bdcr.value() & (1 << 16));
-            if (!backupResetHeld) {
-                backupResetHeld = true;
-                for (Runnable l : List.copyOf(backupDomainResetListeners)) {
-                    l.run();
-                }
-            }
-        } else {
-            backupResetHeld = false;
-        }
-        bdcrBefore = bdcr.value();
-        settle();
     }
 
     private long sourceHz(int source) {
@@ -428,26 +375,6 @@ public final class Stm32f1Rcc extends RegisterDevice implements ClockTree {
     /** Whether SYSCLK source {@code source} is, or is fed by, oscillator {@code oscillator}. */
     private boolean uses(int source, int oscillator) {
         return source == oscillator || (source == SRC_PLL && (cfg.pllSrc.isSet() ? SRC_HSE : SRC_HSI) == oscillator);
-    }
-
-    /** A bit the hardware refuses to clear while {@code inUse}; the refusal is a guest error. */
-    private void refuseClear(Flag flag, BooleanSupplier inUse, String why) {
-        flag.onWrite(on -> {
-            if (!on && inUse.getAsBoolean()) {
-                flag.set(true);
-                log.guestError(flag.name(), why + "; clearing it is ignored (RM0008 §7.3.1)");
-            }
-        });
-    }
-
-    /** A field that keeps its value unless {@code writable}; refused changes are guest errors. */
-    private void guard(Field field, BooleanSupplier writable, String why) {
-        field.onWrite((o, n) -> {
-            if (o != n && !writable.getAsBoolean()) {
-                field.set(o);
-                log.guestError(field.name(), why + "; write ignored");
-            }
-        });
     }
 
     private enum Reg implements RegisterOffset {

@@ -64,9 +64,10 @@ class FlashStorageTest {
     @Test
     void shouldRefuseAnImageAnotherEmulatorUses() throws Exception {
         Path image = dir.resolve("flash.bin");
-        try (FlashStorage ignored = FlashStorage.open(image, SIZE)) {
+        try (FlashStorage first = FlashStorage.open(image, SIZE)) {
             FlashImageException e = assertThrows(FlashImageException.class, () -> FlashStorage.open(image, SIZE));
             assertTrue(e.getMessage().contains("in use"), e.getMessage());
+            assertTrue(first.file().isPresent());
         }
     }
 
