@@ -61,22 +61,23 @@ public final class Stm32f1Bkp extends RegisterDevice {
         this.backupWritable = backupWritable;
         this.tamperIrq = tamperIrq;
         for (int n = 1; n <= dataRegisters; n++) {
-            Register dr = regs.define(dataOffset(n), "DR" + n, 0);
+            // 16-bit registers: a narrow store replicated over bits 31:16 is legal, so they are reserved, not logged
+            Register dr = regs.define(dataOffset(n), "DR" + n, 0).reserved(16, 16);
             dr.field("D", 0, 16, Access.RW);
             data.add(dr);
         }
-        Register rtccr = regs.define(0x2C, "RTCCR", 0);
+        Register rtccr = regs.define(0x2C, "RTCCR", 0).reserved(16, 16);
         rtccr.unimplemented("CAL", 0, 7);
         rtccr.unimplemented("CCO", 7, 1);
         rtccr.unimplemented("ASOE", 8, 1);
         rtccr.unimplemented("ASOS", 9, 1);
 
-        Register cr = regs.define(0x30, "CR", 0);
+        Register cr = regs.define(0x30, "CR", 0).reserved(16, 16);
         tpe = cr.flag("TPE", 0, Access.RW);
         tpal = cr.flag("TPAL", 1, Access.RW);
         cr.afterWrite(this::checkTamper);
 
-        Register csr = regs.define(0x34, "CSR", 0);
+        Register csr = regs.define(0x34, "CSR", 0).reserved(16, 16);
         tef = csr.flag("TEF", 8, Access.R);
         tif = csr.flag("TIF", 9, Access.R);
         csr.flag("CTE", 0, Access.W).onWrite(v -> {

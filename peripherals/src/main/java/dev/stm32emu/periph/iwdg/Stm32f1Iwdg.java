@@ -75,13 +75,14 @@ public final class Stm32f1Iwdg extends RegisterDevice {
         this.hardwareWatchdog = hardwareWatchdog;
         this.resetRequester = resetRequester;
 
-        Register kr = regs.define(Reg.KR, 0);
+        // 16-bit registers: a narrow store replicated over bits 31:16 is legal, so they are reserved, not logged
+        Register kr = regs.define(Reg.KR, 0).reserved(16, 16);
         kr.field("KEY", 0, 16, Access.W);
         kr.onWrite((value, lanes) -> key(value & 0xFFFF));
 
-        pr = regs.define(Reg.PR, 0).field("PR", 0, 3, Access.RW);
-        rl = regs.define(Reg.RLR, START_COUNT).field("RL", 0, 12, Access.RW);
-        Register sr = regs.define(Reg.SR, 0);
+        pr = regs.define(Reg.PR, 0).reserved(16, 16).field("PR", 0, 3, Access.RW);
+        rl = regs.define(Reg.RLR, START_COUNT).reserved(16, 16).field("RL", 0, 12, Access.RW);
+        Register sr = regs.define(Reg.SR, 0).reserved(16, 16);
         pvu = sr.flag("PVU", 0, Access.R);
         rvu = sr.flag("RVU", 1, Access.R);
         pr.onWrite((o, n) -> {

@@ -91,12 +91,13 @@ public final class Stm32f1Rtc extends RegisterDevice {
         this.globalIrq = globalIrq;
         this.alarmLine = alarmLine;
 
-        Register crh = regs.define(Reg.CRH, 0);
+        // 16-bit registers: a narrow store replicated over bits 31:16 is legal, so they are reserved, not logged
+        Register crh = regs.define(Reg.CRH, 0).reserved(16, 16);
         secie = crh.flag("SECIE", 0, Access.RW);
         alrie = crh.flag("ALRIE", 1, Access.RW);
         owie = crh.flag("OWIE", 2, Access.RW);
 
-        Register crl = regs.define(Reg.CRL, 0x0020);
+        Register crl = regs.define(Reg.CRL, 0x0020).reserved(16, 16);
         secf = crl.flag("SECF", 0, Access.RC_W0);
         alrf = crl.flag("ALRF", 1, Access.RC_W0);
         owf = crl.flag("OWF", 2, Access.RC_W0);
@@ -112,8 +113,8 @@ public final class Stm32f1Rtc extends RegisterDevice {
 
         configurable(Reg.PRLH, 4, 0);
         configurable(Reg.PRLL, 16, 0x8000);
-        regs.define(Reg.DIVH, 0).field("DIV", 0, 4, Access.R).readsAs(() -> divider >>> 16);
-        regs.define(Reg.DIVL, 0x8000).field("DIV", 0, 16, Access.R).readsAs(() -> divider & 0xFFFF);
+        regs.define(Reg.DIVH, 0).reserved(16, 16).field("DIV", 0, 4, Access.R).readsAs(() -> divider >>> 16);
+        regs.define(Reg.DIVL, 0x8000).reserved(16, 16).field("DIV", 0, 16, Access.R).readsAs(() -> divider & 0xFFFF);
         configurable(Reg.CNTH, 16, 0).readsAs(() -> (int) (counter >>> 16));
         configurable(Reg.CNTL, 16, 0).readsAs(() -> (int) (counter & 0xFFFF));
         configurable(Reg.ALRH, 16, 0xFFFF);
@@ -196,7 +197,7 @@ public final class Stm32f1Rtc extends RegisterDevice {
 
     /** Declares PRL/CNT/ALR halves: written only in configuration mode, applied on exit. */
     private Field configurable(Reg reg, int width, int reset) {
-        Field f = regs.define(reg, reset).field(reg.name().substring(0, 3), 0, width, Access.RW);
+        Field f = regs.define(reg, reset).reserved(16, 16).field(reg.name().substring(0, 3), 0, width, Access.RW);
         f.onWrite((o, n) -> {
             if (!cnf.isSet()) {
                 f.set(o);
