@@ -18,21 +18,23 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
 /**
- * STM32F1 flash program/erase controller, FPEC (PM0075 "Reading/programming the embedded Flash memory" and
- * "Register descriptions"; RM0008 §3.3.3;
- * facts-stm32f1.md §4, facts-usb.md §6.1). On AHB, so byte writes are native.
+ * STM32F1 flash program/erase controller, FPEC (PM0075 "Reading/programming the embedded
+ * Flash memory" and "Register descriptions"; RM0008 §3.3.3; facts-stm32f1.md §4,
+ * facts-usb.md §6.1). On AHB, so byte writes are native.
  *
  * <p>Stores to the flash and option-byte memories reach the FPEC through
  * {@link #flashInterceptor()} and {@link #optionByteInterceptor(long)}. With CR.PG=1 a
- * half-word store programs when the target reads 0xFFFF or the value is 0x0000 (else
- * PGERR, PM0075 "Main Flash memory programming"), unless the page is write protected (WRPRTERR). Erases start on
- * STRT with PER (the page holding AR), MER, or OPTER; the memory is filled with 0xFF when
- * the operation ends and the CPU's translated code for it is dropped through the
- * {@link CodeInvalidator}. BSY stays set for the {@link FlashTiming} in virtual time, then
- * STRT clears and EOP sets. The FLASH interrupt (IRQ 4) is EOP&amp;EOPIE or an error flag
- * &amp; ERRIE. Option bytes are programmed with OPTWRE (OPTKEYR sequence) and OPTPG; the
- * FPEC stores the complement itself; OBR/WRPR change only at the next reset. Writing RDP
- * = 0xA5 while read protection is active mass-erases the main flash first (PM0075 "Read protection").
+ * half-word store programs when the target reads 0xFFFF or the value is 0x0000, else
+ * PGERR (PM0075 "Main Flash memory programming"), unless the page is write protected
+ * (WRPRTERR). Erases start on STRT with PER (the page holding AR), MER, or OPTER, and
+ * with PG cleared (an erase with PG still set fails on F103 silicon); the memory is
+ * filled with 0xFF when the operation ends and the CPU's translated code for it is
+ * dropped through the {@link CodeInvalidator}. BSY stays set for the {@link FlashTiming}
+ * in virtual time, then STRT clears and EOP sets. The FLASH interrupt (IRQ 4) is
+ * EOP&amp;EOPIE or an error flag &amp; ERRIE. Option bytes are programmed with OPTWRE
+ * (OPTKEYR sequence) and OPTPG; the FPEC stores the complement itself; OBR/WRPR change
+ * only at the next reset. Writing RDP = 0xA5 while read protection is active mass-erases
+ * the main flash first (PM0075 "Read protection").
  *
  * <p>Deviations, all logged as guest errors where the chip would answer with a bus fault,
  * because a peripheral access cannot raise a precise BusFault in this emulator: a wrong
