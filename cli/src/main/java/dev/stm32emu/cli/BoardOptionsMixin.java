@@ -49,6 +49,11 @@ public final class BoardOptionsMixin {
             description = "Print events to stderr with their virtual time: gpio (output pin changes), reset, flash, irq.")
     List<String> trace = new ArrayList<>();
 
+    @Option(names = "--log", paramLabel = "WHAT", defaultValue = "guest",
+            description = "What device messages to print on stderr (once each): guest (the firmware did something the "
+                    + "manual calls undefined; the default), unimp (the model lacks a feature), all, none.")
+    String log;
+
     @Option(names = "--realtime", description = "Pace virtual time to wall-clock time (default: run as fast as possible).")
     boolean realTime;
 
@@ -59,6 +64,7 @@ public final class BoardOptionsMixin {
     public enum Trace { GPIO, RESET, FLASH, IRQ }
 
     BoardDefinition definition() {
+        LogSetup.configure(log);
         try {
             return new DefinitionLoader().board(board);
         } catch (DefinitionException e) {
@@ -96,6 +102,18 @@ public final class BoardOptionsMixin {
             throw new UserError("--boot0: expected 0 or 1, got " + boot0);
         }
         return new BoardOptions(console, Optional.ofNullable(flashImage), Optional.ofNullable(systemMemory), pinLevels(),
-                Optional.ofNullable(boot0), instantFlash, realTime);
+                Optional.ofNullable(boot0), instantFlash, realTime, uartRoutes());
+    }
+
+    Map<String, String> uartRoutes() {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String u : uarts) {
+            String[] kv = u.split("=", 2);
+            if (kv.length != 2 || kv[0].isBlank() || kv[1].isBlank()) {
+                throw new UserError("--uart: expected USART=stdout|none|FILE|tcp:PORT (e.g. usart1=tcp:4001), got '" + u + "'");
+            }
+            out.put(kv[0].trim().toLowerCase(Locale.ROOT), kv[1].trim());
+        }
+        return out;
     }
 }
