@@ -1,0 +1,35 @@
+# STM32F103 samples (see README.md, "STM32F103 samples"). Images land in
+# build/f103/; the test list for runners is build/f103/tests.tsv.
+#
+# Boards: bluepill = STM32F103C8 (MD: 64 KiB flash in 1 KiB pages, 20 KiB
+# SRAM, 43 IRQs); f103rc = STM32F103RC (HD: 256 KiB flash in 2 KiB pages,
+# 48 KiB SRAM, 60 IRQs). Both: 8 MHz HSE crystal, LED on PC13, USB D+ pull-up
+# fixed on PA12.
+
+F103_CFLAGS_bluepill := -If103 -DBOARD_BLUEPILL
+F103_CFLAGS_f103rc   := -If103 -DBOARD_F103RC -DSTM32F103_HD
+
+F103_BASE_SRCS := f103/startup_stm32f103.c common/mem.c
+F103_BOARD_SRCS := f103/clock.c f103/uart.c
+F103_TEST_SRCS := $(F103_BASE_SRCS) f103/test_f103.c common/test.c common/semihosting.c common/print.c
+
+#   A Blue Pill test image build/f103/NAME.elf reporting "PASS NAME" through
+#   semihosting; HARNESS is what the runner must do (tests.tsv column).
+F103_TESTS :=
+define f103_test
+$(eval $(call image,f103/$(1),f103/$(1).c $(2) $(F103_TEST_SRCS),$(CPU_m3),f103/bluepill.ld,$(F103_CFLAGS_bluepill)))
+F103_TESTS += $(1)
+F103_EXPECT.$(1) := $(3)
+F103_HARNESS.$(1) := $(4)
+endef
+
+# ---- Phase 1: peripheral samples (issue 3) ----
+$(eval $(call image,f103/blink,f103/blink.c $(F103_BOARD_SRCS) $(F103_BASE_SRCS),$(CPU_m3),f103/bluepill.ld,$(F103_CFLAGS_bluepill)))
+
+all: $(BUILD)/f103/tests.tsv
+
+# image<TAB>board<TAB>exit<TAB>last_line<TAB>harness
+$(BUILD)/f103/tests.tsv: $(MAKEFILE_LIST)
+	@mkdir -p $(@D)
+	@printf '%s\t%s\t%s\t%s\t%s\n' image board exit last_line harness $(foreach t,$(F103_TESTS),\
+	  f103/$(t).elf bluepill $(F103_EXPECT.$(t)) "PASS $(t)" "$(F103_HARNESS.$(t))") > $@
