@@ -13,6 +13,7 @@ F103_BASE_SRCS := f103/startup_stm32f103.c common/mem.c
 F103_BOARD_SRCS := f103/clock.c f103/uart.c
 F103_TEST_SRCS := $(F103_BASE_SRCS) f103/test_f103.c common/test.c common/semihosting.c common/print.c
 
+# $(call f103_test,NAME,EXTRA_SOURCES,EXPECTED_EXIT,HARNESS)
 #   A Blue Pill test image build/f103/NAME.elf reporting "PASS NAME" through
 #   semihosting; HARNESS is what the runner must do (tests.tsv column).
 F103_TESTS :=
@@ -26,6 +27,8 @@ endef
 # ---- Phase 1: peripheral samples (issue 3) ----
 $(eval $(call image,f103/blink,f103/blink.c $(F103_BOARD_SRCS) $(F103_BASE_SRCS),$(CPU_m3),f103/bluepill.ld,$(F103_CFLAGS_bluepill)))
 
+$(eval $(call f103_test,flash_test,f103/flash.c,0,none))
+$(eval $(call f103_test,flash_wrp_test,f103/flash.c f103/clock.c,0,none (three boots: two SYSRESETREQ; option bytes are rewritten and restored)))
 all: $(BUILD)/f103/tests.tsv
 
 # image<TAB>board<TAB>exit<TAB>last_line<TAB>harness
