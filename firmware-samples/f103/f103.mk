@@ -39,3 +39,11 @@ $(BUILD)/f103/tests.tsv: $(MAKEFILE_LIST)
 	@mkdir -p $(@D)
 	@printf '%s\t%s\t%s\t%s\t%s\n' image board exit last_line harness $(foreach t,$(F103_TESTS),\
 	  f103/$(t).elf bluepill $(F103_EXPECT.$(t)) "PASS $(t)" "$(F103_HARNESS.$(t))") > $@
+
+# ---- Phase 2: DfuSe bootloader and the app it starts (issue 4) ----
+# dfu-bootloader-<board>: the first 32 KiB (boot linker scripts enforce it).
+DFU_BOOT_SRCS := f103/dfu/dfu_boot.c f103/dfu/usb_fs.c f103/dfu/usb_device.c f103/dfu/usb_dfu.c \
+                 f103/dfu/dfu_mem.c f103/flash.c $(F103_BOARD_SRCS) $(F103_BASE_SRCS)
+
+$(eval $(call image,f103/dfu-bootloader-bluepill,$(DFU_BOOT_SRCS),$(CPU_m3),f103/bluepill-boot.ld,$(F103_CFLAGS_bluepill) -If103/dfu))
+$(eval $(call image,f103/dfu-bootloader-f103rc,$(DFU_BOOT_SRCS),$(CPU_m3),f103/f103rc-boot.ld,$(F103_CFLAGS_f103rc) -If103/dfu))
