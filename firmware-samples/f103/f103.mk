@@ -47,3 +47,14 @@ DFU_BOOT_SRCS := f103/dfu/dfu_boot.c f103/dfu/usb_fs.c f103/dfu/usb_device.c f10
 
 $(eval $(call image,f103/dfu-bootloader-bluepill,$(DFU_BOOT_SRCS),$(CPU_m3),f103/bluepill-boot.ld,$(F103_CFLAGS_bluepill) -If103/dfu))
 $(eval $(call image,f103/dfu-bootloader-f103rc,$(DFU_BOOT_SRCS),$(CPU_m3),f103/f103rc-boot.ld,$(F103_CFLAGS_f103rc) -If103/dfu))
+
+# blink-app-<board>: linked at 0x08008000, plus a DfuSe file for dfu-util -D.
+BLINK_APP_SRCS := f103/blink_app.c $(F103_BOARD_SRCS) $(F103_BASE_SRCS)
+$(eval $(call image,f103/blink-app-bluepill,$(BLINK_APP_SRCS),$(CPU_m3),f103/bluepill-app.ld,$(F103_CFLAGS_bluepill)))
+$(eval $(call image,f103/blink-app-f103rc,$(BLINK_APP_SRCS),$(CPU_m3),f103/f103rc-app.ld,$(F103_CFLAGS_f103rc)))
+
+$(BUILD)/f103/%.dfu: $(BUILD)/f103/%.bin $(DFUSE_PACK)
+	$(call msg,DFUSE,$@)
+	$(Q)$(DFUSE_PACK) -o $@ 0x08008000:$<
+
+IMAGES += $(BUILD)/f103/blink-app-bluepill.dfu $(BUILD)/f103/blink-app-f103rc.dfu
