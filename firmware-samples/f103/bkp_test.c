@@ -13,7 +13,6 @@
  *
  * Harness: nothing to drive; two boots in one run, "PASS bkp_test", exit 0.
  */
-#include "board.h"
 #include "test_f103.h"
 
 const char test_name[] = "bkp_test";
@@ -55,7 +54,7 @@ static void boot1(uint32_t csr)
 
     marker_set(1);
     info("requesting SYSRESETREQ");
-    system_reset();
+    test_system_reset();
 }
 
 static void boot2(uint32_t csr)

@@ -15,7 +15,8 @@
 
 #define LED_PIN 13u
 
-extern const uint32_t vector_table[];
+typedef void (*vector_t)(void);
+extern const vector_t vector_table[];       /* startup_stm32f103.c, first in the image */
 
 static volatile uint32_t ms_ticks;
 

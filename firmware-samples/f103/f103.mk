@@ -28,9 +28,9 @@ endef
 $(eval $(call image,f103/blink,f103/blink.c $(F103_BOARD_SRCS) $(F103_BASE_SRCS),$(CPU_m3),f103/bluepill.ld,$(F103_CFLAGS_bluepill)))
 
 $(eval $(call f103_test,flash_test,f103/flash.c,0,none))
-$(eval $(call f103_test,flash_wrp_test,f103/flash.c f103/clock.c,0,none (three boots: two SYSRESETREQ; option bytes are rewritten and restored)))
-$(eval $(call f103_test,iwdg_test,f103/clock.c,0,none (two boots: IWDG reset about 10 ms after it starts)))
-$(eval $(call f103_test,bkp_test,f103/clock.c,0,none (two boots: SYSRESETREQ)))
+$(eval $(call f103_test,flash_wrp_test,f103/flash.c,0,none (three boots: two SYSRESETREQ; option bytes are rewritten and restored)))
+$(eval $(call f103_test,iwdg_test,,0,none (two boots: IWDG reset about 10 ms after it starts)))
+$(eval $(call f103_test,bkp_test,,0,none (two boots: SYSRESETREQ)))
 $(eval $(call f103_test,exti_test,,0,drive PA0 high once at 10..500 ms after reset and keep it high))
 all: $(BUILD)/f103/tests.tsv
 

@@ -33,6 +33,16 @@ void marker_clear(void)
     boot_marker.check = 0;
 }
 
+void test_system_reset(void)
+{
+    dsb();
+    SCB_AIRCR = AIRCR_VECTKEY | (SCB_AIRCR & AIRCR_PRIGROUP_MSK) | AIRCR_SYSRESETREQ;
+    dsb();
+    spin(GUARD_LOOPS);
+    marker_clear();
+    fail("no reset after SYSRESETREQ");
+}
+
 void print_reset_flags(uint32_t csr)
 {
     static const char *const names[8] = {

@@ -31,6 +31,12 @@ uint32_t marker_stage(void);
 void marker_set(uint32_t stage);
 void marker_clear(void);
 
+/*
+ * AIRCR.SYSRESETREQ; if no reset happens within GUARD_LOOPS, clear the
+ * marker and fail ("no reset after SYSRESETREQ") instead of hanging.
+ */
+__attribute__((noreturn)) void test_system_reset(void);
+
 /* "  info RCC_CSR 0x........ (PORRSTF PINRSTF ...)" */
 void print_reset_flags(uint32_t csr);
 
