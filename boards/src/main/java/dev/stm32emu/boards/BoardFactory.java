@@ -20,6 +20,11 @@ public final class BoardFactory {
         Machine machine = new Machine(config);
         Board board = new Board(def, machine);
         try {
+            if (def.family().equals("stm32f1")) {
+                new Stm32f1Composer(machine, def, options, board).compose();
+                machine.setRealTime(options.realTime());
+                return board;
+            }
             BoardDefinition.Area flashArea = def.memory().flash();
             MemorySegment flash = machine.allocate(flashArea.size(), 0xFF);
             machine.addMemory("flash", flashArea.base(), flash, MemoryPermissions.RX, null);

@@ -16,24 +16,37 @@ import java.util.Optional;
  * @param boot0            BOOT0 level overriding the board's default
  * @param instantFlash     flash operations complete at once instead of taking datasheet time
  * @param realTime         pace virtual time to wall-clock time
+ * @param uarts            where each USART goes: "stdout", "none", "tcp:PORT" or a file path; the
+ *                         board's console USART defaults to "stdout", the others to "none"
  */
 public record BoardOptions(SemihostingConsole console, Optional<Path> flashImage, Optional<Path> systemMemory,
-                           Map<String, Boolean> pins, Optional<Integer> boot0, boolean instantFlash, boolean realTime) {
+                           Map<String, Boolean> pins, Optional<Integer> boot0, boolean instantFlash, boolean realTime,
+                           Map<String, String> uarts) {
 
     public BoardOptions {
         pins = Map.copyOf(pins);
+        uarts = Map.copyOf(uarts);
     }
 
     /** Defaults: console as given, nothing else. */
     public static BoardOptions defaults(SemihostingConsole console) {
-        return new BoardOptions(console, Optional.empty(), Optional.empty(), Map.of(), Optional.empty(), false, false);
+        return new BoardOptions(console, Optional.empty(), Optional.empty(), Map.of(), Optional.empty(), false, false,
+                Map.of());
     }
 
     public BoardOptions withPins(Map<String, Boolean> p) {
-        return new BoardOptions(console, flashImage, systemMemory, p, boot0, instantFlash, realTime);
+        return new BoardOptions(console, flashImage, systemMemory, p, boot0, instantFlash, realTime, uarts);
     }
 
     public BoardOptions withFlashImage(Path p) {
-        return new BoardOptions(console, Optional.ofNullable(p), systemMemory, pins, boot0, instantFlash, realTime);
+        return new BoardOptions(console, Optional.ofNullable(p), systemMemory, pins, boot0, instantFlash, realTime, uarts);
+    }
+
+    public BoardOptions withUarts(Map<String, String> u) {
+        return new BoardOptions(console, flashImage, systemMemory, pins, boot0, instantFlash, realTime, u);
+    }
+
+    public BoardOptions withInstantFlash(boolean on) {
+        return new BoardOptions(console, flashImage, systemMemory, pins, boot0, on, realTime, uarts);
     }
 }

@@ -40,13 +40,28 @@ final class BoardSession implements AutoCloseable {
         return board;
     }
 
-    /** Loads a firmware file (ELF, Intel HEX, or raw binary at {@code rawAddress}). */
+    /**
+     * Loads a firmware file (ELF, Intel HEX, or raw binary at {@code rawAddress}). With an
+     * existing --flash-image the flash is used as it is and the file is only checked.
+     */
     void load(Path firmware, long rawAddress) {
         try {
             FirmwareImage image = ImageLoader.load(firmware, rawAddress);
+            if (board.flashFromExistingImage()) {
+                err.println("stm32emu: using the flash image " + board.flashStorage().file().orElseThrow()
+                        + " as it is (" + firmware + " is not written into it; delete the image to start over)");
+                return;
+            }
             board.loadFirmware(image);
         } catch (ImageException e) {
             throw new UserError(e.getMessage());
+        }
+    }
+
+    /** Prints what the user should know about the board's setup (TCP serial ports ...). */
+    void printNotes() {
+        for (String n : board.notes()) {
+            err.println("stm32emu: " + n);
         }
     }
 

@@ -45,6 +45,7 @@ public final class RunCommand implements Callable<Integer> {
         StreamConsole console = new StreamConsole(System.out, System.err, System.in);
         try (BoardSession session = new BoardSession(def, boardOptions.options(console), System.err)) {
             session.load(firmware, raw);
+            session.printNotes();
             session.board().machine().events().subscribe(new EventPrinter(System.err, boardOptions.traces()));
             long t0 = System.nanoTime();
             MachineStop stop = session.run(limit);
