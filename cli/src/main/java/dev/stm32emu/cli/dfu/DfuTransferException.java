@@ -14,6 +14,12 @@ public class DfuTransferException extends DfuException {
     }
 
     /** How the transfer ended. */
+    /** A failure that is not a single transfer's status (the device could not be reached at all). */
+    public DfuTransferException(String message) {
+        super(message);
+        this.status = TransferStatus.ERROR;
+    }
+
     public TransferStatus status() {
         return status;
     }
