@@ -33,6 +33,22 @@ public final class RunCommand implements Callable<Integer> {
             description = "Stop after DURATION of virtual time (e.g. 5s, 200ms); exit code 124.")
     String timeout;
 
+    @Option(names = "--usbip", paramLabel = "[HOST:]PORT", arity = "0..1", fallbackValue = "127.0.0.1:3240",
+            description = "Export the board's USB device over USB/IP (default 127.0.0.1:3240, bus id 1-1). "
+                    + "Virtual time is then paced to the wall clock unless --fast.")
+    String usbip;
+
+    @Option(names = "--usbip-allow-remote", description = "Allow --usbip on a non-loopback address (USB/IP has no "
+            + "authentication).")
+    boolean allowRemote;
+
+    @Option(names = "--usbip-log", paramLabel = "FILE", description = "With --usbip: write every URB the bridge "
+            + "completes to FILE, one JSON line each.")
+    java.nio.file.Path usbipLog;
+
+    @Option(names = "--fast", description = "With --usbip: run as fast as possible instead of in real time.")
+    boolean fast;
+
     @Option(names = "--stats", description = "At the end, print instructions executed, virtual and wall time, and MIPS "
             + "to stderr.")
     boolean stats;
@@ -43,12 +59,31 @@ public final class RunCommand implements Callable<Integer> {
         long limit = timeout == null ? 0 : parseDuration(timeout);
         long raw = loadAddress == null ? def.memory().flash().base() : parseAddress(loadAddress);
         StreamConsole console = new StreamConsole(System.out, System.err, System.in);
-        try (BoardSession session = new BoardSession(def, boardOptions.options(console), System.err)) {
+        UsbIpServing.Endpoint usbipAt = usbip == null ? null : UsbIpServing.Endpoint.parse(usbip);
+        var options = boardOptions.options(console);
+        if (usbipAt != null && !fast) {
+            options = new dev.stm32emu.boards.BoardOptions(options.console(), options.flashImage(), options.systemMemory(),
+                    options.pins(), options.boot0(), options.instantFlash(), true, options.uarts());
+        }
+        try (BoardSession session = new BoardSession(def, options, System.err)) {
             session.load(firmware, raw);
             session.printNotes();
             session.board().machine().events().subscribe(new EventPrinter(System.err, boardOptions.traces()));
+            if (usbipAt != null) {
+                subscribeResets(session);
+            }
+            UsbIpServing serving = usbipAt == null ? null
+                    : UsbIpServing.start(session.board(), new dev.stm32emu.boards.BoardRunner(session.board()), usbipAt,
+                    allowRemote, System.err, usbipLog);
             long t0 = System.nanoTime();
-            MachineStop stop = session.run(limit);
+            MachineStop stop;
+            try {
+                stop = session.run(limit);
+            } finally {
+                if (serving != null) {
+                    serving.close();
+                }
+            }
             double wall = (System.nanoTime() - t0) / 1e9;
             System.out.flush();
             if (stats) {
@@ -58,6 +93,20 @@ public final class RunCommand implements Callable<Integer> {
             }
             return session.exitCode(stop);
         }
+    }
+
+    /** With --usbip, every reset gets a line (the user sees the device go and come back). */
+    private void subscribeResets(BoardSession session) {
+        if (boardOptions.traces().contains(BoardOptionsMixin.Trace.RESET)) {
+            return;
+        }
+        session.board().machine().events().subscribe(e -> {
+            if (e instanceof dev.stm32emu.core.event.MachineEvent.Reset r
+                    && r.kind() != dev.stm32emu.core.event.ResetKind.POWER_ON) {
+                System.err.printf("stm32emu: t=%ss reset (%s), boot from %s%n", Ticks.formatSeconds(r.timePs()),
+                        r.kind().name().toLowerCase().replace('_', ' '), r.bootSource());
+            }
+        });
     }
 
     static long parseDuration(String text) {

@@ -60,6 +60,7 @@ public final class Machine implements AutoCloseable {
     private final CortexM core;
     private final List<Resettable> resettables = new ArrayList<>();
     private final LinkedBlockingQueue<Runnable> queue = new LinkedBlockingQueue<>();
+    private final List<java.util.function.LongConsumer> blockTracers = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private final java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofShared();
     private volatile Thread owner;
@@ -269,6 +270,21 @@ public final class Machine implements AutoCloseable {
         return semihosting;
     }
 
+    /**
+     * Tells {@code tracer} the start address of every translation block the core executes,
+     * until removed. It slows the machine down (a call per block): use it briefly, e.g. to
+     * see the first code that runs after a reset. Machine thread.
+     */
+    public void addBlockTracer(java.util.function.LongConsumer tracer) {
+        blockTracers.add(tracer);
+        cpu.requestStop(); // the next slice installs the probe
+    }
+
+    /** Removes a tracer added with {@link #addBlockTracer}. */
+    public void removeBlockTracer(java.util.function.LongConsumer tracer) {
+        blockTracers.remove(tracer);
+    }
+
     /** Paces virtual time to wall-clock time (otherwise the machine runs as fast as it can). */
     public void setRealTime(boolean on) {
         this.realTime = on;
@@ -391,7 +407,13 @@ public final class Machine implements AutoCloseable {
             // CPSIE and MSR end a translation block in the engine, so checking at block
             // boundaries takes an unmasked interrupt right after the instruction that
             // unmasked it, as the hardware does.
-            cpu.setBlockProbe(core.hasMaskedPending() ? core::canTakePendingNow : null);
+            boolean masked = core.hasMaskedPending();
+            cpu.setBlockProbe(!masked && blockTracers.isEmpty() ? null : address -> {
+                for (java.util.function.LongConsumer t : blockTracers) {
+                    t.accept(address);
+                }
+                return masked && core.canTakePendingNow();
+            });
             running = true;
             RunExit exit;
             try {

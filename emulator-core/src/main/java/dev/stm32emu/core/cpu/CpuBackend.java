@@ -66,12 +66,12 @@ public interface CpuBackend extends AutoCloseable {
     void requestStop();
 
     /**
-     * Installs a check made at every block boundary while set (null removes it): when it
-     * returns true the run ends there with {@link RunExit.Reason#STOP_REQUESTED}. It costs
+     * Installs a check made at every block boundary while set (null removes it), given the
+     * block's start address: when it returns true the run ends there with {@link RunExit.Reason#STOP_REQUESTED}. It costs
      * a call per block, so the machine sets it only while it waits for something that
      * cannot be trapped, such as an interrupt held back by PRIMASK until a CPSIE.
      */
-    void setBlockProbe(java.util.function.BooleanSupplier probe);
+    void setBlockProbe(java.util.function.LongPredicate probe);
 
     /** Asks for one {@link CpuEventHandler#onBlockBoundary()} call at the next block boundary. */
     void requestBlockCallback();

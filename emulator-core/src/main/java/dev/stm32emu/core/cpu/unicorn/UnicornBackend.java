@@ -63,7 +63,7 @@ public final class UnicornBackend implements CpuBackend {
     private CpuEventHandler handler;
     private volatile boolean stopRequested;
     private boolean blockCallbackRequested;
-    private java.util.function.BooleanSupplier blockProbe;
+    private java.util.function.LongPredicate blockProbe;
     private long blockAddress;
     private int blockSize;
     private long budget;
@@ -225,7 +225,7 @@ public final class UnicornBackend implements CpuBackend {
     }
 
     @Override
-    public void setBlockProbe(java.util.function.BooleanSupplier probe) {
+    public void setBlockProbe(java.util.function.LongPredicate probe) {
         this.blockProbe = probe;
         if (probe != null) {
             raiseAttention();
@@ -284,7 +284,7 @@ public final class UnicornBackend implements CpuBackend {
                 blockCallbackRequested = false;
                 handler.onBlockBoundary();
             }
-            if (stopRequested || (blockProbe != null && blockProbe.getAsBoolean())) {
+            if (stopRequested || (blockProbe != null && blockProbe.test(address))) {
                 stopRequested = false;
                 stopAtThisBlock(RunExit.Reason.STOP_REQUESTED);
                 return;
@@ -399,7 +399,7 @@ public final class UnicornBackend implements CpuBackend {
                 blockCallbackRequested = false;
                 handler.onBlockBoundary();
             }
-            if (stopRequested || (blockProbe != null && blockProbe.getAsBoolean())) {
+            if (stopRequested || (blockProbe != null && blockProbe.test(address))) {
                 stopRequested = false;
                 stopCause = RunExit.Reason.STOP_REQUESTED;
                 nativeState.set(java.lang.foreign.ValueLayout.JAVA_INT, NativeBlockHook.STOP_CAUSE, 2);
