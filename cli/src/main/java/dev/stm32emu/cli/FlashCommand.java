@@ -51,10 +51,11 @@ import java.util.concurrent.Callable;
                         + "does not fit the device's memory layout or targets a read-only address).",
                 "",
                 "Examples:",
-                "  stm32emu flash --board bluepill --bootloader firmware-samples/build/f103/dfu-bootloader-bluepill.elf \\",
+                "  stm32emu flash --board bluepill \\",
+                "      --bootloader firmware-samples/build/f103/dfu-bootloader-bluepill.elf \\",
                 "      --app firmware-samples/build/f103/blink-app-bluepill.bin --leave",
-                "  stm32emu flash --board f103rc --bootloader dfu-bootloader-f103rc.elf --app blink-app-f103rc.dfu "
-                        + "--leave --report flash.json"})
+                "  stm32emu flash --board f103rc --bootloader dfu-bootloader-f103rc.elf \\",
+                "      --app blink-app-f103rc.dfu --leave --report flash.json"})
 public final class FlashCommand implements Callable<Integer> {
     /** Where a raw app goes without --address: our bootloader's app area (firmware-samples/README.md). */
     static final long DEFAULT_APP_ADDRESS = 0x0800_8000L;

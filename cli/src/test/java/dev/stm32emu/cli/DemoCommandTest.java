@@ -28,9 +28,7 @@ class DemoCommandTest {
 
     @Test
     void runsTheSelfFlashToTheBlinkingAppAndExits() {
-        long t0 = System.nanoTime();
         CliRun r = CliRun.of("demo", "--no-serve");
-        double seconds = (System.nanoTime() - t0) / 1e9;
         assertEquals(0, r.exitCode(), r.out() + r.err());
         String out = r.out();
         for (String line : List.of(
@@ -53,7 +51,6 @@ class DemoCommandTest {
             assertTrue(out.contains(line), "missing '" + line + "' in:\n" + out);
         }
         assertTrue(out.indexOf("verify  100%") < out.indexOf("blink-app: running"), "in order:\n" + out);
-        assertTrue(seconds < 60, "the demo took " + seconds + " s");
     }
 
     @Test

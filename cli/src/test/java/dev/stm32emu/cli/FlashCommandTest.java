@@ -147,4 +147,20 @@ class FlashCommandTest {
         assertNull(at(json, "afterReset"));
         assertEquals(false, at(json, "leave", "requested"));
     }
+
+    @Test
+    void failsWithOneLineWhenTheBootloaderStartsTheAppInsteadOfDfu() {
+        String image = dir.resolve("flash.img").toString();
+        CliRun first = CliRun.of("flash", "--board", "bluepill", "--bootloader", fw("dfu-bootloader-bluepill.elf"),
+                "--app", fw("blink-app-bluepill.bin"), "--flash-image", image);
+        assertEquals(0, first.exitCode(), first.out() + first.err());
+        // BOOT1 high at power-on with a valid app in the flash image: no DFU device ever appears.
+        CliRun r = CliRun.of("flash", "--board", "bluepill", "--bootloader", fw("dfu-bootloader-bluepill.elf"),
+                "--app", fw("blink-app-bluepill.bin"), "--flash-image", image, "--pin", "PB2=1");
+        assertEquals(1, r.exitCode(), r.out() + r.err());
+        assertTrue(r.out().contains("usart1| dfu-bootloader: bluepill: starting app at 0x08008000"), r.out());
+        String err = r.err().lines().filter(l -> l.startsWith("stm32emu flash:")).findFirst().orElse(r.err());
+        assertEquals("stm32emu flash: the bootloader did not connect a USB device within 5 s of virtual time; with "
+                + "BOOT1 high and a valid app in flash it starts the app instead of DFU", err);
+    }
 }

@@ -45,6 +45,8 @@ import java.util.concurrent.TimeoutException;
 public final class FlashSession {
     /** How long the bootloader may take to export its device (wall time). */
     private static final long EXPORT_WAIT_MILLIS = 30_000;
+    /** A bootloader that has not connected its USB device after this much virtual time never will. */
+    private static final long EXPORT_WAIT_VIRTUAL_PS = Ticks.parseDuration("5s");
     /** How long the bootloader may take to export again after the leave (wall time). */
     private static final long REEXPORT_WAIT_MILLIS = 5_000;
     /** How long the leave may take to reset the chip (wall time). */
@@ -105,10 +107,11 @@ public final class FlashSession {
         long t0 = System.nanoTime();
         StatusTap tap = null;
         try (UsbIpClient client = new UsbIpClient(Duration.ofSeconds(10))) {
-            o.device = awaitExport(client, EXPORT_WAIT_MILLIS);
+            o.device = awaitExport(client, EXPORT_WAIT_MILLIS, EXPORT_WAIT_VIRTUAL_PS);
             if (o.device == null) {
-                throw new Failure("the bootloader did not export a USB device within " + EXPORT_WAIT_MILLIS / 1000
-                        + " s; with BOOT1 high and a valid app in flash it starts the app instead of DFU");
+                throw new Failure("the bootloader did not connect a USB device within " + EXPORT_WAIT_VIRTUAL_PS
+                        / Ticks.PS_PER_SECOND + " s of virtual time; with BOOT1 high and a valid app in flash it "
+                        + "starts the app instead of DFU");
             }
             UsbIpDfuTransport transport;
             try {
@@ -233,7 +236,7 @@ public final class FlashSession {
             o.runs = FlashOutcome.Runs.APP;
         } else {
             try (UsbIpClient client = new UsbIpClient(Duration.ofSeconds(10))) {
-                o.runs = awaitExport(client, REEXPORT_WAIT_MILLIS) != null ? FlashOutcome.Runs.BOOTLOADER
+                o.runs = awaitExport(client, REEXPORT_WAIT_MILLIS, Long.MAX_VALUE) != null ? FlashOutcome.Runs.BOOTLOADER
                         : FlashOutcome.Runs.NOTHING_SEEN;
             }
         }
@@ -282,11 +285,17 @@ public final class FlashSession {
                 DfuStatus.nameOf(st.statusCode()));
     }
 
-    /** Polls the server's device list (wall time) until {@link #busid} is there; null if it never is. */
-    private UsbDeviceInfo awaitExport(UsbIpClient client, long millis) throws Failure {
+    /**
+     * Polls the server's device list (wall time) until {@link #busid} is there; null if it is not
+     * after {@code millis} of wall time or once the machine's clock is past {@code virtualPs}.
+     */
+    private UsbDeviceInfo awaitExport(UsbIpClient client, long millis, long virtualPs) throws Failure {
         long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        boolean last = false;
         while (true) {
             checkRunning();
+            // Past the virtual deadline, one more look: the export may have come since the last.
+            last = last || virtualNowPs() > virtualPs;
             try {
                 for (UsbDeviceInfo d : client.list(host, port)) {
                     if (d.busid().equals(busid)) {
@@ -296,7 +305,7 @@ public final class FlashSession {
             } catch (UsbIpException e) {
                 throw new Failure(e.getMessage());
             }
-            if (System.nanoTime() > end) {
+            if (last || System.nanoTime() > end) {
                 return null;
             }
             sleep(20);
