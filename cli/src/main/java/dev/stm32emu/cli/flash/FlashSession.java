@@ -105,7 +105,6 @@ public final class FlashSession {
     public FlashOutcome run(AppFile app, Options options) {
         FlashOutcome o = new FlashOutcome(app, options);
         long t0 = System.nanoTime();
-        StatusTap tap = null;
         try (UsbIpClient client = new UsbIpClient(Duration.ofSeconds(10))) {
             o.device = awaitExport(client, EXPORT_WAIT_MILLIS, EXPORT_WAIT_VIRTUAL_PS);
             if (o.device == null) {
@@ -118,16 +117,21 @@ public final class FlashSession {
                 transport = UsbIpDfuTransport.open(client.importDevice(host, port, busid));
             } catch (UsbIpException e) {
                 throw new Failure(e.getMessage());
+            } catch (DfuException e) {
+                throw new Failure(e.getMessage()); // enumeration over USB/IP failed
             }
             out.printf("client: imported %s from %s:%d over USB/IP, enumerated and configured it%n", busid, host, port);
             try (transport) {
-                tap = new StatusTap(transport);
-                flash(o, tap, transport, options);
+                StatusTap tap = new StatusTap(transport);
+                try {
+                    flash(o, tap, transport, options);
+                } catch (DfuInputException e) {
+                    o.fail(2, e.getMessage());
+                } catch (DfuException e) {
+                    // while the connection is still open: what the device says now
+                    o.fail(1, e.getMessage() + (e instanceof DfuProtocolException ? "" : deviceState(tap, o)));
+                }
             }
-        } catch (DfuInputException e) {
-            o.fail(2, e.getMessage());
-        } catch (DfuException e) {
-            o.fail(1, e.getMessage() + (e instanceof DfuProtocolException ? "" : deviceState(tap)));
         } catch (Failure e) {
             o.fail(1, e.getMessage());
         }
@@ -272,11 +276,12 @@ public final class FlashSession {
     }
 
     /** After a failed transfer, what the device says now (if it still answers). */
-    private static String deviceState(StatusTap tap) {
-        if (tap == null) {
+    private static String deviceState(StatusTap tap, FlashOutcome o) {
+        if (o.dfuInterface == null) {
             return "";
         }
-        var r = tap.controlIn(dev.stm32emu.cli.dfu.DfuRequest.GETSTATUS.setup(0, 0, DfuStatusReport.LENGTH));
+        var r = tap.controlIn(dev.stm32emu.cli.dfu.DfuRequest.GETSTATUS.setup(0, o.dfuInterface.interfaceNumber(),
+                DfuStatusReport.LENGTH));
         if (!r.ok() || r.length() != DfuStatusReport.LENGTH) {
             return "";
         }
