@@ -19,7 +19,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Builds a board for a command, loads firmware, runs it (on the calling thread, or on its
- * own for commands that drive it from outside) and turns the way it stopped into an exit code. Ctrl-C stops the machine cleanly (the flash image
+ * own for commands that drive it from outside) and turns the way it stopped into an exit
+ * code. Ctrl-C stops the machine cleanly (the flash image
  * is flushed and closed) before the JVM exits.
  */
 final class BoardSession implements AutoCloseable {

@@ -64,7 +64,8 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
         Path appPath = Samples.require("f103/blink-app-" + BOARD + ".bin");
         BoardDefinition def = new DefinitionLoader().board(BOARD);
         PrintStream out = System.out;
-        out.println("stm32emu demo: a DfuSe bootloader flashed over USB/IP, with no board, no root and no kernel module");
+        out.println("stm32emu demo: a DfuSe bootloader flashed over USB/IP, with no board, no root and no kernel "
+                + "module");
         out.println("(times are the emulated chip's virtual time, paced to the wall clock as on a desk)");
         out.println();
         step(out, 1, "boot our DfuSe bootloader " + Samples.home().relativize(bootloader) + " on the " + def.name()
@@ -112,8 +113,9 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
                 out.printf("  flashed, verified and started in %.1f s of wall time%n", outcome.totalWallNanos() / 1e9);
                 out.println();
                 if (!keepServing) {
-                    out.println("done. Run ./stm32emu demo in a terminal (or with --serve) to keep the bootloader served "
-                            + "and try usbip and dfu-util yourself; ./stm32emu flash --help flashes your own app.");
+                    out.println("done. Run ./stm32emu demo in a terminal (or with --serve) to keep the bootloader "
+                            + "served and try usbip and dfu-util yourself; ./stm32emu flash --help flashes your own "
+                            + "app.");
                     return 0;
                 }
                 step(out, 5, "back into the bootloader: BOOT1 (PB2) low, reset (NRST); serving it until Ctrl-C");
@@ -124,7 +126,8 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
                 }).join();
                 awaitExported(serving, out);
                 serving.printHints();
-                out.println("  e.g. dfu-util -a 0 -s 0x08008000:leave -D firmware-samples/build/f103/blink-app-bluepill.bin");
+                out.println("  e.g. dfu-util -a 0 -s 0x08008000:leave "
+                        + "-D firmware-samples/build/f103/blink-app-bluepill.bin");
                 out.println("stm32emu demo: serving; press Ctrl-C to stop");
                 try {
                     runner.stopped().get();
@@ -142,7 +145,8 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
     /** Starts USB/IP on 127.0.0.1:3240, or an ephemeral port when 3240 is taken. */
     private static UsbIpServing serve(BoardSession session, BoardRunner runner, PrintStream out) {
         try {
-            step(out, 2, "serve its USB device over USB/IP on 127.0.0.1:" + PORT + " (bus id " + UsbIpServing.BUSID + ")");
+            step(out, 2, "serve its USB device over USB/IP on 127.0.0.1:" + PORT + " (bus id " + UsbIpServing.BUSID
+                    + ")");
             return UsbIpServing.start(session.board(), runner, new UsbIpServing.Endpoint("127.0.0.1", PORT), false, out,
                     null, false);
         } catch (UserError e) {

@@ -115,7 +115,8 @@ public final class FlashCommand implements Callable<Integer> {
                 ? (pins.get(boot1) ? FlashSession.Expect.APP : FlashSession.Expect.BOOTLOADER)
                 : FlashSession.Expect.EITHER;
         if (leave && boot1 == null && leavePins.isEmpty()) {
-            System.out.println("note: the " + def.name() + " board names no BOOT1 pin; nothing is driven before the leave");
+            System.out.println("note: the " + def.name() + " board names no BOOT1 pin; nothing is driven before the "
+                    + "leave");
         }
 
         PrintStream out = System.out;

@@ -69,7 +69,8 @@ public final class UsbIpRoundTrip {
         Arrays.stream(root.getHandlers()).forEach(h -> h.setLevel(Level.WARNING));
         Path bootloader = firmware.resolve("f103/dfu-bootloader-bluepill.elf");
 
-        System.out.printf("GETSTATUS round trips: %d after %d warm-up, one at a time; microseconds%n%n", requests, warmup);
+        System.out.printf("GETSTATUS round trips: %d after %d warm-up, one at a time; microseconds%n%n", requests,
+                warmup);
         System.out.println("| path | median | p99 | mean |");
         System.out.println("|---|---|---|---|");
         row("raw TCP echo on loopback, " + REQUEST_BYTES + " -> " + REPLY_BYTES + " bytes (the floor)",
@@ -137,7 +138,7 @@ public final class UsbIpRoundTrip {
         try (Running r = boot(bootloader, paced);
              UsbIpServer server = UsbIpServer.builder().bindAddress("127.0.0.1").port(0).start();
              UsbIpClient client = new UsbIpClient()) {
-            new UsbIpBridge(r.runner, r.board.usb().orElseThrow(), server, "1-1", 1, 2, new UsbIpBridge.BridgeListener() {
+            UsbIpBridge.BridgeListener quiet = new UsbIpBridge.BridgeListener() {
                 @Override
                 public void exported(UsbDeviceInfo info, EnumeratedDevice device) {
                 }
@@ -145,7 +146,9 @@ public final class UsbIpRoundTrip {
                 @Override
                 public void event(String what) {
                 }
-            }).start().get(10, TimeUnit.SECONDS);
+            };
+            new UsbIpBridge(r.runner, r.board.usb().orElseThrow(), server, "1-1", 1, 2, quiet).start()
+                    .get(10, TimeUnit.SECONDS);
             for (int i = 0; i < 400 && client.list("127.0.0.1", server.port()).isEmpty(); i++) {
                 Thread.sleep(25);
             }
@@ -181,8 +184,8 @@ public final class UsbIpRoundTrip {
         BoardDefinition def = new DefinitionLoader().board("bluepill");
         BoardOptions o = BoardOptions.defaults(new CapturingConsole()).withUarts(Map.of("usart1", "none"))
                 .withPins(Map.of("PB2", false));
-        o = new BoardOptions(o.console(), o.flashImage(), o.systemMemory(), o.pins(), o.boot0(), o.instantFlash(), paced,
-                o.uarts());
+        o = new BoardOptions(o.console(), o.flashImage(), o.systemMemory(), o.pins(), o.boot0(), o.instantFlash(),
+                paced, o.uarts());
         Board board = new BoardFactory().build(def, o);
         board.loadFirmware(ImageLoader.load(bootloader, def.memory().flash().base()));
         return new Running(board, new BoardRunner(board).start());

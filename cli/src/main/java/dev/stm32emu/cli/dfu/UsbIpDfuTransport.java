@@ -127,7 +127,8 @@ public final class UsbIpDfuTransport implements DfuTransport, AutoCloseable {
                 require(control(new SetupPacket(0x23, 3, 4, 0, 0), new byte[0]), "reset device request");
             }
             enumerate(resetSignal == ResetSignal.REENUMERATE);
-            boolean same = Arrays.equals(oldDevice, deviceDescriptor) && oldConfigurations.size() == configurations.size();
+            boolean same = Arrays.equals(oldDevice, deviceDescriptor)
+                    && oldConfigurations.size() == configurations.size();
             for (int i = 0; same && i < configurations.size(); i++) {
                 same = Arrays.equals(oldConfigurations.get(i), configurations.get(i));
             }

@@ -229,7 +229,8 @@ public final class FlashSession {
                     + "request (last status " + describe(o.finalStatus) + ")");
         }
         o.afterReset = after;
-        o.leaveDuration = new PhaseClock.Duration(System.nanoTime() - wall0, Math.max(0, after.reset().timePs() - virtual0));
+        o.leaveDuration = new PhaseClock.Duration(System.nanoTime() - wall0,
+                Math.max(0, after.reset().timePs() - virtual0));
         runUntil(after.reset().timePs() + options.settlePs());
         o.appResetHandler = await(runner.call(() -> runner.board().machine().memory().read32(appStart + 4)),
                 "reading the app's vector table");
@@ -240,8 +241,8 @@ public final class FlashSession {
             o.runs = FlashOutcome.Runs.APP;
         } else {
             try (UsbIpClient client = new UsbIpClient(Duration.ofSeconds(10))) {
-                o.runs = awaitExport(client, REEXPORT_WAIT_MILLIS, Long.MAX_VALUE) != null ? FlashOutcome.Runs.BOOTLOADER
-                        : FlashOutcome.Runs.NOTHING_SEEN;
+                o.runs = awaitExport(client, REEXPORT_WAIT_MILLIS, Long.MAX_VALUE) != null
+                        ? FlashOutcome.Runs.BOOTLOADER : FlashOutcome.Runs.NOTHING_SEEN;
             }
         }
         String unexpected = switch (options.expect()) {

@@ -18,7 +18,8 @@ public final class FlashSummary {
                 formatName(o.app.format())));
         StringBuilder ranges = new StringBuilder();
         for (AppFile.Range r : o.app.elements()) {
-            ranges.append(ranges.isEmpty() ? "" : ", ").append(String.format("0x%08x-0x%08x", r.address(), r.end() - 1));
+            ranges.append(ranges.isEmpty() ? "" : ", ")
+                    .append(String.format("0x%08x-0x%08x", r.address(), r.end() - 1));
         }
         boolean written = o.downloaded || o.phases.containsKey(Phase.VERIFY);
         line(out, "written", written ? String.format("%,d bytes at %s", o.app.payloadBytes(), ranges)
@@ -56,7 +57,8 @@ public final class FlashSummary {
         if (o.verified) {
             return String.format("yes: read back %,d bytes with DFU UPLOAD, identical", o.app.payloadBytes());
         }
-        return o.phases.containsKey(Phase.VERIFY) ? "FAILED: the read-back differs" : "no (the download did not complete)";
+        return o.phases.containsKey(Phase.VERIFY) ? "FAILED: the read-back differs"
+                : "no (the download did not complete)";
     }
 
     private static String leave(FlashOutcome o) {

@@ -79,7 +79,8 @@ class UsbIpDfuTest {
         DfuResult down = host(t).download(DfuProbe.AltFilter.number(0), DfuFile.raw(app), DfuseOptions.at(APP));
         assertEquals(app.length, down.report().bytes());
         assertTrue(down.report().pollWaitMillis() > 0, "the host waited the device's bwPollTimeout");
-        byte[] back = host(t).upload(DfuProbe.AltFilter.number(0), DfuseOptions.at(APP).withLength(app.length), 0).data();
+        byte[] back = host(t).upload(DfuProbe.AltFilter.number(0), DfuseOptions.at(APP).withLength(app.length), 0)
+                .data();
         assertArrayEquals(app, back, "uploaded app differs from the downloaded one");
     }
 
@@ -171,7 +172,8 @@ class UsbIpDfuTest {
         DfuFile file = DfuFile.read(UsbIpBoard.fw("f103/blink-app-" + name + ".dfu"));
         host(t).download(DfuProbe.AltFilter.number(0), file, DfuseOptions.NONE);
         byte[] app = Files.readAllBytes(UsbIpBoard.fw("f103/blink-app-" + name + ".bin"));
-        byte[] back = host(t).upload(DfuProbe.AltFilter.number(0), DfuseOptions.at(APP).withLength(app.length), 0).data();
+        byte[] back = host(t).upload(DfuProbe.AltFilter.number(0), DfuseOptions.at(APP).withLength(app.length), 0)
+                .data();
         assertArrayEquals(app, back);
     }
 

@@ -27,7 +27,8 @@ class AppFileTest {
         assertFalse(a.carriesAddresses());
         assertEquals(0x0800_8000L, a.firstAddress());
         assertEquals(Files.size(fw("blink-app-bluepill.bin")), a.payloadBytes());
-        assertEquals("2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824", AppFile.sha256("hello".getBytes()));
+        assertEquals("2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824",
+                AppFile.sha256("hello".getBytes()));
         AppFile moved = AppFile.read(fw("blink-app-bluepill.bin"), 0x0800_C000L, 0x0800_8000L, 0);
         assertEquals(0x0800_C000L, moved.firstAddress());
     }
