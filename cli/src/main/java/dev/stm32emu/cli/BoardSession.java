@@ -5,6 +5,7 @@ import dev.stm32emu.boards.BoardDefinition;
 import dev.stm32emu.boards.BoardException;
 import dev.stm32emu.boards.BoardFactory;
 import dev.stm32emu.boards.BoardOptions;
+import dev.stm32emu.boards.BoardRunner;
 import dev.stm32emu.core.MachineStop;
 import dev.stm32emu.core.image.FirmwareImage;
 import dev.stm32emu.core.image.ImageException;
@@ -17,8 +18,9 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Builds a board for a command, loads firmware, runs it on the calling thread and turns
- * the way it stopped into an exit code. Ctrl-C stops the machine cleanly (the flash image
+ * Builds a board for a command, loads firmware, runs it (on the calling thread, or on its
+ * own for commands that drive it from outside) and turns the way it stopped into an exit
+ * code. Ctrl-C stops the machine cleanly (the flash image
  * is flushed and closed) before the JVM exits.
  */
 final class BoardSession implements AutoCloseable {
@@ -26,6 +28,7 @@ final class BoardSession implements AutoCloseable {
     private final PrintStream err;
     private final CountDownLatch finished = new CountDownLatch(1);
     private Thread hook;
+    private BoardRunner runner;
 
     BoardSession(BoardDefinition def, BoardOptions options, PrintStream err) {
         this.err = err;
@@ -67,6 +70,22 @@ final class BoardSession implements AutoCloseable {
 
     /** Powers on and runs until the machine stops or {@code limitPs} of virtual time passed (0: no limit). */
     MachineStop run(long limitPs) {
+        installStopHook();
+        board.powerOn();
+        return board.run(limitPs);
+    }
+
+    /**
+     * Powers on and runs the machine on its own thread (commands that drive the board from
+     * outside: flash, demo); Ctrl-C stops it as with {@link #run}. {@link #close} stops it.
+     */
+    BoardRunner runInBackground() {
+        installStopHook();
+        runner = new BoardRunner(board).start();
+        return runner;
+    }
+
+    private void installStopHook() {
         hook = new Thread(() -> {
             board.machine().requestStop("interrupted (Ctrl-C)");
             try {
@@ -76,8 +95,6 @@ final class BoardSession implements AutoCloseable {
             }
         }, "stm32emu-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
-        board.powerOn();
-        return board.run(limitPs);
     }
 
     /** Exit code for a stop, printing a line about it when it was not a firmware exit. */
@@ -103,6 +120,9 @@ final class BoardSession implements AutoCloseable {
 
     @Override
     public void close() {
+        if (runner != null) {
+            runner.close();
+        }
         board.close();
         finished.countDown();
         if (hook != null) {

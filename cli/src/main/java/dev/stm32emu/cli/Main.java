@@ -8,9 +8,10 @@ import java.io.PrintWriter;
 /** The `stm32emu` command. */
 @Command(name = "stm32emu", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Full-system STM32 emulator: runs real STM32F1 firmware and exports its USB device over USB/IP.",
-        subcommands = {RunCommand.class, BoardsCommand.class, DemoCommand.class,
+        subcommands = {RunCommand.class, FlashCommand.class, BoardsCommand.class, DemoCommand.class,
                 dev.stm32emu.cli.guest.LinuxClientCommand.class, CommandLine.HelpCommand.class},
-        footer = {"", "Exit codes: the firmware's semihosting exit code for `run`; 2 bad input; 124 timeout "
+        footer = {"", "Exit codes: the firmware's semihosting exit code for `run`; 1 the operation failed (e.g. a "
+                + "flash that did not verify); 2 bad input; 124 timeout "
                 + "(virtual time); 125 lockup, unhandled breakpoint or emulator error."})
 public final class Main implements Runnable {
 

@@ -22,10 +22,11 @@ final class UsbIpServing implements AutoCloseable {
     private final PrintStream out;
     private boolean hintsShown;
 
-    private UsbIpServing(UsbIpServer server, UsbIpBridge bridge, PrintStream out) {
+    private UsbIpServing(UsbIpServer server, UsbIpBridge bridge, PrintStream out, boolean hints) {
         this.server = server;
         this.bridge = bridge;
         this.out = out;
+        this.hintsShown = !hints;
     }
 
     /** Parses "[HOST:]PORT". */
@@ -52,6 +53,15 @@ final class UsbIpServing implements AutoCloseable {
 
     static UsbIpServing start(Board board, BoardRunner runner, Endpoint endpoint, boolean allowRemote, PrintStream out,
                               java.nio.file.Path urbLog) {
+        return start(board, runner, endpoint, allowRemote, out, urbLog, true);
+    }
+
+    /**
+     * @param hints print the commands to try (usbip list/attach, dfu-util) when the device is
+     *              first exported; off for commands that use the device themselves (flash)
+     */
+    static UsbIpServing start(Board board, BoardRunner runner, Endpoint endpoint, boolean allowRemote, PrintStream out,
+                              java.nio.file.Path urbLog, boolean hints) {
         if (board.usb().isEmpty()) {
             throw new UserError("--usbip: the " + board.definition().mcu() + " has no USB device to export");
         }
@@ -89,7 +99,7 @@ final class UsbIpServing implements AutoCloseable {
                         out.println("stm32emu: usbip " + BUSID + ": " + what);
                     }
                 });
-        self[0] = new UsbIpServing(server, bridge, out);
+        self[0] = new UsbIpServing(server, bridge, out, hints);
         if (urbLog != null) {
             self[0].logUrbsTo(urbLog);
         }
@@ -101,6 +111,24 @@ final class UsbIpServing implements AutoCloseable {
 
     int port() {
         return server.port();
+    }
+
+    /** The address the server listens on, as a client would dial it ("127.0.0.1"). */
+    String host() {
+        return server.localAddress().getAddress().getHostAddress();
+    }
+
+    /** Prints the commands to try against this server now (once the device is there). */
+    void printHints() {
+        hintsShown = true;
+        String host = host();
+        String portOpt = server.port() == 3240 ? "" : " --tcp-port " + server.port();
+        out.println("stm32emu: next, on this machine (needs the vhci-hcd kernel module):");
+        out.println("    usbip" + portOpt + " list -r " + host);
+        out.println("    sudo modprobe vhci-hcd && sudo usbip" + portOpt + " attach -r " + host + " -b " + BUSID);
+        out.println("    dfu-util -l");
+        out.println("stm32emu: or, without vhci-hcd or root, in a throwaway Linux guest:");
+        out.println("    ./stm32emu linux-client --usbip " + host + ":" + server.port() + " -- dfu-util -l");
     }
 
     /** Writes one JSON line per URB to {@code file} (created or truncated). */
@@ -124,18 +152,9 @@ final class UsbIpServing implements AutoCloseable {
         String product = device.string(device.device().productIndex());
         out.printf("stm32emu: usbip %s: %04x:%04x%s exported%n", BUSID, info.idVendor(), info.idProduct(),
                 product == null ? "" : " \"" + product + "\"");
-        if (hintsShown) {
-            return;
+        if (!hintsShown) {
+            printHints();
         }
-        hintsShown = true;
-        String host = server.localAddress().getAddress().getHostAddress();
-        String portOpt = server.port() == 3240 ? "" : " --tcp-port " + server.port();
-        out.println("stm32emu: next, on this machine (needs the vhci-hcd kernel module):");
-        out.println("    usbip" + portOpt + " list -r " + host);
-        out.println("    sudo modprobe vhci-hcd && sudo usbip" + portOpt + " attach -r " + host + " -b " + BUSID);
-        out.println("    dfu-util -l");
-        out.println("stm32emu: or, without vhci-hcd or root, in a throwaway Linux guest:");
-        out.println("    ./stm32emu linux-client --usbip " + host + ":" + server.port() + " -- dfu-util -l");
     }
 
     @Override
