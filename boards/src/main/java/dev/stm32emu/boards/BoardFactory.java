@@ -22,7 +22,7 @@ public final class BoardFactory {
         try {
             if (def.family().equals("stm32f1")) {
                 new Stm32f1Composer(machine, def, options, board).compose();
-                machine.setRealTime(options.realTime());
+                machine.setPacing(options.pacing());
                 return board;
             }
             BoardDefinition.Area flashArea = def.memory().flash();
@@ -40,7 +40,7 @@ public final class BoardFactory {
                 throw new BoardException(def.source() + ": peripherals of family '" + def.family()
                         + "' are not supported by this build");
             }
-            machine.setRealTime(options.realTime());
+            machine.setPacing(options.pacing());
             return board;
         } catch (BoardException | RuntimeException e) {
             board.close();

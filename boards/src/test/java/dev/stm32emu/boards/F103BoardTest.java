@@ -37,7 +37,7 @@ class F103BoardTest {
         List<String> sources = new ArrayList<>();
         BoardOptions sysmem = BoardOptions.defaults(new CapturingConsole()).withPins(Map.of("PB2", false));
         sysmem = new BoardOptions(sysmem.console(), Optional.empty(), Optional.empty(), Map.of("PB2", false),
-                Optional.of(1), false, false, Map.of());
+                Optional.of(1), false, dev.stm32emu.core.time.Pacing.FREE, Map.of());
         try (TestBoards.Built b = TestBoards.build("bluepill", null, sysmem)) {
             b.board().machine().events().subscribe(e -> {
                 if (e instanceof MachineEvent.Reset r) {

@@ -5,6 +5,7 @@ import dev.stm32emu.boards.BoardOptions;
 import dev.stm32emu.boards.DefinitionException;
 import dev.stm32emu.boards.DefinitionLoader;
 import dev.stm32emu.core.semihosting.SemihostingConsole;
+import dev.stm32emu.core.time.Pacing;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
@@ -102,7 +103,12 @@ public final class BoardOptionsMixin {
             throw new UserError("--boot0: expected 0 or 1, got " + boot0);
         }
         return new BoardOptions(console, Optional.ofNullable(flashImage), Optional.ofNullable(systemMemory), pinLevels(),
-                Optional.ofNullable(boot0), instantFlash, realTime, uartRoutes());
+                Optional.ofNullable(boot0), instantFlash, realTime ? Pacing.REAL_TIME : Pacing.FREE, uartRoutes());
+    }
+
+    /** @return true if the user asked for --realtime */
+    boolean realTimeRequested() {
+        return realTime;
     }
 
     Map<String, String> uartRoutes() {

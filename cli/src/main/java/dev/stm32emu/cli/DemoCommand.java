@@ -78,8 +78,7 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
         });
         BoardOptions options = BoardOptions.defaults(new StreamConsole(out, System.err, System.in))
                 .withUarts(Map.of(def.board().console(), "none")).withPins(Map.of(def.board().boot1Pin(), false));
-        options = new BoardOptions(options.console(), options.flashImage(), options.systemMemory(), options.pins(),
-                options.boot0(), options.instantFlash(), true, options.uarts());
+        options = options.withPacing(dev.stm32emu.core.time.Pacing.REAL_TIME);
         try (BoardSession session = new BoardSession(def, options, System.err)) {
             session.board().connectSerial(def.board().console(), console);
             session.load(bootloader, def.memory().flash().base());

@@ -36,7 +36,9 @@ import java.util.concurrent.Callable;
                 + "host would: the bootloader's USB device is served on 127.0.0.1 (an ephemeral port) and the "
                 + "built-in DfuSe host imports it with a USB/IP client, downloads the app, reads it back when the "
                 + "device can upload, and with --leave starts it.",
-                "The machine runs as fast as it can (--realtime paces it)."},
+                "While the chip executes, the machine runs as fast as it can; while it sleeps waiting for the host, "
+                + "virtual time follows the wall clock, so the report's virtual durations are what a board would "
+                + "show. --realtime paces all of it to the wall clock."},
         footer = {"", "BOOT1: our bootloader starts the app after the leave-reset only if BOOT1 is high. On boards "
                 + "whose definition names a BOOT1 pin (PB2 on bluepill and f103rc), --leave drives it high after a "
                 + "successful download and before the leave request, as a user moves the jumper, and says so. "
@@ -124,6 +126,9 @@ public final class FlashCommand implements Callable<Integer> {
         boolean capture = consoleUsart != null && !consoleUsart.isEmpty()
                 && !boardOptions.uartRoutes().containsKey(consoleUsart);
         BoardOptions options = boardOptions.options(new StreamConsole(System.out, System.err, System.in));
+        if (!boardOptions.realTimeRequested()) {
+            options = options.withPacing(dev.stm32emu.core.time.Pacing.IDLE_REAL_TIME);
+        }
         ConsoleLines console = null;
         if (capture) {
             Map<String, String> uarts = new LinkedHashMap<>(options.uarts());

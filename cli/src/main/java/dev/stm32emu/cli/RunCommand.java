@@ -62,8 +62,7 @@ public final class RunCommand implements Callable<Integer> {
         UsbIpServing.Endpoint usbipAt = usbip == null ? null : UsbIpServing.Endpoint.parse(usbip);
         var options = boardOptions.options(console);
         if (usbipAt != null && !fast) {
-            options = new dev.stm32emu.boards.BoardOptions(options.console(), options.flashImage(), options.systemMemory(),
-                    options.pins(), options.boot0(), options.instantFlash(), true, options.uarts());
+            options = options.withPacing(dev.stm32emu.core.time.Pacing.REAL_TIME);
         }
         try (BoardSession session = new BoardSession(def, options, System.err)) {
             session.load(firmware, raw);

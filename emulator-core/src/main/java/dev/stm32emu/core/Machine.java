@@ -21,6 +21,7 @@ import dev.stm32emu.core.event.MachineEvent;
 import dev.stm32emu.core.event.MachineEvents;
 import dev.stm32emu.core.event.ResetKind;
 import dev.stm32emu.core.semihosting.Semihosting;
+import dev.stm32emu.core.time.Pacing;
 import dev.stm32emu.core.time.Scheduler;
 import dev.stm32emu.core.time.Ticks;
 import dev.stm32emu.core.time.VirtualClock;
@@ -70,7 +71,9 @@ public final class Machine implements AutoCloseable {
     private ResetKind resetRequest;
     private boolean running;
     private long runTargetPs = Long.MAX_VALUE;
-    private boolean realTime;
+    private Pacing pacing = Pacing.FREE;
+    /** With {@link Pacing#IDLE_REAL_TIME}: the wall/virtual anchor was set for this sleep. */
+    private boolean idleAnchored;
     private long paceWallStartNs;
     private long paceVirtualStartPs;
     private boolean closed;
@@ -285,9 +288,14 @@ public final class Machine implements AutoCloseable {
         blockTracers.remove(tracer);
     }
 
-    /** Paces virtual time to wall-clock time (otherwise the machine runs as fast as it can). */
-    public void setRealTime(boolean on) {
-        this.realTime = on;
+    /** Chooses how virtual time relates to the wall clock (default {@link Pacing#FREE}). */
+    public void setPacing(Pacing pacing) {
+        this.pacing = java.util.Objects.requireNonNull(pacing);
+    }
+
+    /** @return how virtual time relates to the wall clock */
+    public Pacing pacing() {
+        return pacing;
     }
 
     // ---- lifecycle ------------------------------------------------------------------
@@ -422,6 +430,7 @@ public final class Machine implements AutoCloseable {
                 running = false;
                 runTargetPs = Long.MAX_VALUE;
             }
+            idleAnchored = false;
             clock.advanceCycles(exit.instructions());
             core.handleRunExit(exit);
         }
@@ -434,7 +443,13 @@ public final class Machine implements AutoCloseable {
             waitForWork(Long.MAX_VALUE);
             return;
         }
-        if (realTime) {
+        if (pacing == Pacing.IDLE_REAL_TIME && !idleAnchored) {
+            // a new sleep: it, not the busy stretch before it, is what the wall clock paces
+            paceWallStartNs = System.nanoTime();
+            paceVirtualStartPs = clock.nowPs();
+            idleAnchored = true;
+        }
+        if (pacing != Pacing.FREE) {
             long aheadNs = (next - paceVirtualStartPs) / 1000 - (System.nanoTime() - paceWallStartNs);
             if (aheadNs > 0) {
                 if (waitForWork(aheadNs)) {
@@ -446,7 +461,7 @@ public final class Machine implements AutoCloseable {
     }
 
     private void pace() {
-        if (!realTime) {
+        if (pacing != Pacing.REAL_TIME) {
             return;
         }
         long aheadNs = (clock.nowPs() - paceVirtualStartPs) / 1000 - (System.nanoTime() - paceWallStartNs);

@@ -14,6 +14,7 @@ import dev.stm32emu.cli.dfu.EngineDfuTransport;
 import dev.stm32emu.cli.dfu.UsbIpDfuTransport;
 import dev.stm32emu.core.image.ImageLoader;
 import dev.stm32emu.core.semihosting.CapturingConsole;
+import dev.stm32emu.core.time.Pacing;
 import dev.stm32emu.core.usb.EnumeratedDevice;
 import dev.stm32emu.core.usb.SetupPacket;
 import dev.stm32emu.usbip.client.UsbIpClient;
@@ -75,10 +76,12 @@ public final class UsbIpRoundTrip {
         System.out.println("|---|---|---|---|");
         row("raw TCP echo on loopback, " + REQUEST_BYTES + " -> " + REPLY_BYTES + " bytes (the floor)",
                 echo(requests, warmup));
-        row("GETSTATUS through USB/IP on loopback, machine as fast as possible (flash's default)",
-                usbip(bootloader, false, requests, warmup));
+        row("GETSTATUS through USB/IP on loopback, machine as fast as possible (run --usbip --fast)",
+                usbip(bootloader, Pacing.FREE, requests, warmup));
+        row("GETSTATUS through USB/IP on loopback, sleeps paced to the wall clock (flash's default)",
+                usbip(bootloader, Pacing.IDLE_REAL_TIME, requests, warmup));
         row("GETSTATUS through USB/IP on loopback, machine paced to the wall clock (run --usbip's default)",
-                usbip(bootloader, true, requests, warmup));
+                usbip(bootloader, Pacing.REAL_TIME, requests, warmup));
         row("GETSTATUS in process through the transfer engine (no TCP)", engine(bootloader, requests, warmup));
     }
 
@@ -134,7 +137,7 @@ public final class UsbIpRoundTrip {
         }
     }
 
-    private static long[] usbip(Path bootloader, boolean paced, int requests, int warmup) throws Exception {
+    private static long[] usbip(Path bootloader, Pacing paced, int requests, int warmup) throws Exception {
         try (Running r = boot(bootloader, paced);
              UsbIpServer server = UsbIpServer.builder().bindAddress("127.0.0.1").port(0).start();
              UsbIpClient client = new UsbIpClient()) {
@@ -159,7 +162,7 @@ public final class UsbIpRoundTrip {
     }
 
     private static long[] engine(Path bootloader, int requests, int warmup) throws Exception {
-        try (Running r = boot(bootloader, false)) {
+        try (Running r = boot(bootloader, Pacing.FREE)) {
             return measure(EngineDfuTransport.open(r.runner), requests, warmup);
         }
     }
@@ -180,12 +183,11 @@ public final class UsbIpRoundTrip {
         return times;
     }
 
-    private static Running boot(Path bootloader, boolean paced) throws Exception {
+    private static Running boot(Path bootloader, Pacing paced) throws Exception {
         BoardDefinition def = new DefinitionLoader().board("bluepill");
         BoardOptions o = BoardOptions.defaults(new CapturingConsole()).withUarts(Map.of("usart1", "none"))
                 .withPins(Map.of("PB2", false));
-        o = new BoardOptions(o.console(), o.flashImage(), o.systemMemory(), o.pins(), o.boot0(), o.instantFlash(),
-                paced, o.uarts());
+        o = o.withPacing(paced);
         Board board = new BoardFactory().build(def, o);
         board.loadFirmware(ImageLoader.load(bootloader, def.memory().flash().base()));
         return new Running(board, new BoardRunner(board).start());

@@ -11,9 +11,11 @@ import java.util.function.LongSupplier;
  * host's progress reports: a phase runs from its first report until the next phase's first
  * report or {@link #stop()}. Passes every report on to {@code display}.
  *
- * <p>Virtual time is the emulated machine's clock. With the machine running as fast as it can,
- * a phase's virtual duration includes the time the firmware idled while the host slept
- * (bwPollTimeout in wall time), so it is not the device's busy time.
+ * <p>Virtual time is the emulated machine's clock. {@code stm32emu flash} runs the machine with
+ * {@link dev.stm32emu.core.time.Pacing#IDLE_REAL_TIME}: the firmware's busy stretches run free
+ * and its sleeps while the host waits (bwPollTimeout) take wall time, so a phase's virtual
+ * duration is what the same phase would take on a board. With free pacing a sleeping firmware's
+ * clock races ahead of a host that sleeps in wall time, and the figure means little.
  */
 public final class PhaseClock implements DfuProgressListener {
     private final DfuProgressListener display;
