@@ -259,9 +259,11 @@ abstract class DfuUtilSession {
     @Test
     void shouldCompleteEveryUrbWithoutAnUnexpectedError() {
         assertTrue(urbs.size() > 100, "URB log has " + urbs.size() + " lines");
-        assertEquals(List.of(), UrbLog.unexpectedErrors(urbs), "see " + artefacts.resolve("urbs.jsonl"));
-        // Each of the two enumerations asks for the device qualifier three times.
-        assertEquals(6, UrbLog.count(urbs, "80060006"));
+        List<UrbLog.Urb> unexpected = UrbLog.unexpectedErrors(urbs);
+        assertTrue(unexpected.isEmpty(), () -> UrbLog.describe(unexpected, artefacts.resolve("urbs.jsonl")));
+        // The listed error did happen: each of the two enumerations asks for the device qualifier
+        // (three times each on Debian's 6.1 kernel; the count is the kernel's business).
+        assertTrue(UrbLog.count(urbs, "80060006") >= 2, "DEVICE_QUALIFIER requests: " + UrbLog.count(urbs, "80060006"));
     }
 
     private byte[] bootloader() {

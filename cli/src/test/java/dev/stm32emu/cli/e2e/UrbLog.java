@@ -95,6 +95,24 @@ final class UrbLog {
                 .filter(u -> EXPECTED.stream().noneMatch(e -> e.matches(u))).toList();
     }
 
+    /**
+     * A failure message for unexpected errors. An unlinked URB (-104) means the client gave up
+     * waiting (libusb: 1 s for a string descriptor, dfu-util: 5 s): either the emulator did not
+     * answer, or the URB reached it too late because the host was overloaded (seen only with the
+     * two cores saturated on purpose; the guest console then shows dfu-util's timeout).
+     */
+    static String describe(List<Urb> unexpected, Path log) {
+        StringBuilder b = new StringBuilder("unexpected URB errors (log: " + log + "):");
+        for (Urb u : unexpected) {
+            b.append("\n  ").append(u);
+            if (u.status() == -104) {
+                b.append("\n    unlinked by the client after its timeout: the emulator did not answer in time, or "
+                        + "the URB reached it late (an overloaded host); compare 't' with the URBs around it");
+            }
+        }
+        return b.toString();
+    }
+
     static long count(List<Urb> urbs, String setupPrefix) {
         return urbs.stream().filter(u -> u.is(setupPrefix)).count();
     }
