@@ -98,7 +98,7 @@ abstract class DfuUtilSession {
             int port = emulator.port(Duration.ofSeconds(60));
             emulator.awaitStderr(l -> l.contains("0483:df11") && l.contains("exported"), Duration.ofSeconds(60),
                     "the export of the DFU device");
-            GuestSteps s = new GuestSteps(image, port, Duration.ofMinutes(4), i -> { });
+            GuestSteps s = new GuestSteps(image, port, Duration.ofMinutes(4));
             s.input("app.bin", app).input("app.dfu", E2e.read(board.appDfu()))
                     .input("pattern.bin", pattern).input("too-large.bin", new byte[board.flashSize() + 1])
                     .collect("boot.bin").collect("pattern-back.bin").collect("app-back.bin");

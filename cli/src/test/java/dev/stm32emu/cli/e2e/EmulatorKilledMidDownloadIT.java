@@ -68,7 +68,7 @@ class EmulatorKilledMidDownloadIT {
         try {
             int port = emulator.port(Duration.ofSeconds(60));
             emulator.awaitStderr(l -> l.contains("exported"), Duration.ofSeconds(60), "the export of the DFU device");
-            GuestSteps s = new GuestSteps(image, port, Duration.ofMinutes(3), i -> { });
+            GuestSteps s = new GuestSteps(image, port, Duration.ofMinutes(3));
             s.input("app48.bin", app);
             s.attach();
             download = s.command("dfu-util -a 0 -s 0x08008000 -D app48.bin");

@@ -10,7 +10,6 @@ import dev.stm32emu.cli.guest.GuestRun;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.IntConsumer;
 
 /**
  * One guest session built step by step: each step remembers its 1-based command index, so the
@@ -49,7 +48,7 @@ final class GuestSteps {
     private final List<Attachment> attachments = new CopyOnWriteArrayList<>();
     private int count;
 
-    GuestSteps(GuestImage image, int usbipPort, Duration timeout, IntConsumer commandStarted) {
+    GuestSteps(GuestImage image, int usbipPort, Duration timeout) {
         this.run = GuestRun.builder().image(image).usbipTarget("127.0.0.1", usbipPort).timeout(timeout)
                 .commandTimeout(Duration.ofSeconds(60))
                 .consoleSink(line -> System.out.println("  " + line))
@@ -57,11 +56,6 @@ final class GuestSteps {
                     @Override
                     public void attached(Attachment a) {
                         attachments.add(a);
-                    }
-
-                    @Override
-                    public void commandStarted(int index, String command) {
-                        commandStarted.accept(index);
                     }
                 });
     }
