@@ -86,6 +86,9 @@ final class Stm32f1Composer {
                         machine.cpu().invalidateCode(offset, length);
                     }
                 }, irq("flash", 0)));
+        long flashEnd = flashArea.base() + flashArea.size();
+        flash.setFetchStall(untilPs -> machine.stallFetches(pc -> (pc >= flashArea.base() && pc < flashEnd)
+                || (pc < flashArea.size() && boot[0] != null && boot[0].flashAtZero()), untilPs));
         machine.addMemory("flash", flashArea.base(), storage.segment(), MemoryPermissions.RX, flash.flashInterceptor());
         machine.addMemory("sram", def.memory().sram().base(), sram, MemoryPermissions.RWX, null);
         machine.addMemory("system memory", INFO_PAGE, sysmem, MemoryPermissions.RX, (o, s, v, c) -> {

@@ -72,6 +72,9 @@ public final class Machine implements AutoCloseable {
     private boolean running;
     private long runTargetPs = Long.MAX_VALUE;
     private Pacing pacing = Pacing.FREE;
+    /** Instruction fetches from these addresses wait until {@link #fetchStallUntilPs}; null: none. */
+    private java.util.function.LongPredicate fetchStallRegion;
+    private long fetchStallUntilPs;
     /** With {@link Pacing#IDLE_REAL_TIME}: the wall/virtual anchor was set for this sleep. */
     private boolean idleAnchored;
     private long paceWallStartNs;
@@ -298,6 +301,24 @@ public final class Machine implements AutoCloseable {
         return pacing;
     }
 
+    /**
+     * A memory stalls the bus until {@code untilPs}: when the next instruction to execute is
+     * in {@code region}, the core waits, taking no exception, until then (scheduled events
+     * still run; posted work still arrives). The STM32 flash does this while it is programmed
+     * or erased (PM0075 §2.3: a read of the flash during a write or erase stalls the bus), so
+     * firmware running from flash does not execute its BSY polling loop at all. Code running
+     * elsewhere (SRAM) goes on. Machine thread; may be called from inside a bus access, and
+     * takes effect at the end of the current translation block.
+     */
+    public void stallFetches(java.util.function.LongPredicate region, long untilPs) {
+        if (untilPs <= clock.nowPs()) {
+            return;
+        }
+        fetchStallRegion = java.util.Objects.requireNonNull(region);
+        fetchStallUntilPs = untilPs;
+        cpu.requestStop();
+    }
+
     // ---- lifecycle ------------------------------------------------------------------
 
     /** Power-on reset; call once after composition, on the machine thread. */
@@ -396,6 +417,10 @@ public final class Machine implements AutoCloseable {
                 continue;
             }
             core.applyStoreFixups();
+            if (fetchStalled()) {
+                idle(); // up to the next event; the memory's own end is one
+                continue;
+            }
             if (core.isSleeping()) {
                 if (core.wakeCondition()) {
                     core.wake();
@@ -436,6 +461,17 @@ public final class Machine implements AutoCloseable {
         }
     }
 
+    private boolean fetchStalled() {
+        if (fetchStallRegion == null) {
+            return false;
+        }
+        if (clock.nowPs() < fetchStallUntilPs && fetchStallRegion.test(cpu.read(CpuRegister.PC) & 0xFFFF_FFFEL)) {
+            return true;
+        }
+        fetchStallRegion = null;
+        return false;
+    }
+
     /** The core sleeps: jump to the next event, or wait for posted work. */
     private void idle() {
         long next = scheduler.nextEventPs();
@@ -444,10 +480,15 @@ public final class Machine implements AutoCloseable {
             return;
         }
         if (pacing == Pacing.IDLE_REAL_TIME && !idleAnchored) {
-            // a new sleep: it, not the busy stretch before it, is what the wall clock paces
-            paceWallStartNs = System.nanoTime();
-            paceVirtualStartPs = clock.nowPs();
+            // A new sleep. Busy code that ran ahead of the wall clock keeps its lead (the anchor
+            // moves to now); a clock that fell behind (host slower than the chip, or earlier
+            // sleeps overslept) keeps its anchor, so this sleep is shortened to catch up.
             idleAnchored = true;
+            long wallNs = System.nanoTime();
+            if ((clock.nowPs() - paceVirtualStartPs) / 1000 > wallNs - paceWallStartNs) {
+                paceWallStartNs = wallNs;
+                paceVirtualStartPs = clock.nowPs();
+            }
         }
         if (pacing != Pacing.FREE) {
             long aheadNs = (next - paceVirtualStartPs) / 1000 - (System.nanoTime() - paceWallStartNs);
@@ -501,6 +542,7 @@ public final class Machine implements AutoCloseable {
     }
 
     private void performReset(ResetKind kind) {
+        fetchStallRegion = null;
         nvic.reset();
         scb.reset();
         sysTick.reset();

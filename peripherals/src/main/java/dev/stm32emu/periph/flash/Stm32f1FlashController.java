@@ -40,8 +40,10 @@ import java.lang.foreign.ValueLayout;
  * because a peripheral access cannot raise a precise BusFault in this emulator: a wrong
  * key sequence keeps the FPEC locked until reset (no BusFault); byte and word stores with
  * PG=1 do not program (PM0075 answers them with a bus error); stores with PG=0 are
- * ignored. The CPU is not stalled while BSY: a flash store or STRT during an operation
- * completes that operation at once (the chip would stall the bus until BSY clears). A
+ * ignored. While BSY, instruction fetches from the flash stall through the {@link FetchStall}
+ * (PM0075 §2.3), so code running from flash waits out the operation; a flash store or STRT
+ * during an operation, which only code running from SRAM can make, completes that
+ * operation at once (the chip would stall that access until BSY clears). A
  * reset during an operation abandons it and the memory keeps its old contents. Whether a
  * mass erase with some WRP bit at 0 is refused (modelled: WRPRTERR, nothing erased) and
  * whether option-byte programming requires an erased pair (modelled: PGERR) are not
@@ -83,6 +85,7 @@ public final class Stm32f1FlashController extends RegisterDevice {
     /** CR.LOCK as it was before the write in progress: a locked CR ignores writes. */
     private boolean locked = true;
     private boolean startRequested;
+    private FetchStall fetchStall = FetchStall.NONE;
 
     /**
      * @param flash       the main flash memory ({@link FlashStorage#segment()}), size a multiple of the page size
@@ -370,11 +373,17 @@ public final class Stm32f1FlashController extends RegisterDevice {
         return OptionBytes.complemented(data);
     }
 
+    /** Where the bus stall of fetches from the flash during an operation goes (composition root). */
+    public void setFetchStall(FetchStall stall) {
+        this.fetchStall = java.util.Objects.requireNonNull(stall);
+    }
+
     // ---- operations -------------------------------------------------------------------
 
     private void begin(Operation op, long durationPs) {
         operations.begin(op, durationPs);
         bsy.set(true);
+        fetchStall.stallUntil(scheduler.clock().nowPs() + durationPs);
     }
 
     /** The end of an operation (FLASH_CR.STRT is "reset when the BSY bit is reset"; EOP reports it). */
