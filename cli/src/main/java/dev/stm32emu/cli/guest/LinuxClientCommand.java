@@ -42,7 +42,7 @@ import picocli.CommandLine.TypeConversionException;
             "CMD runs in a directory holding the --file files; files it creates or changes there are copied "
                     + "back. Its output (stdout and stderr together) is printed; the exit code is CMD's."},
         footer = {"", "Example:",
-            "  stm32emu linux-client --file app.bin -- dfu-util -a 0 -s 0x08000000:leave -D app.bin",
+            "  stm32emu linux-client --file app.bin -- dfu-util -a 0 -s 0x08008000:leave -D app.bin",
             "", "Environment: STM32EMU_GUEST_ACCEL=auto|tcg|kvm, STM32EMU_GUEST_MACHINE=auto|microvm|pc, "
                     + "STM32EMU_CACHE (image cache), STM32EMU_GUEST_KEEP=1."})
 public final class LinuxClientCommand implements Callable<Integer> {
