@@ -87,7 +87,7 @@ final class BoardSession implements AutoCloseable {
 
     private void installStopHook() {
         hook = new Thread(() -> {
-            board.machine().requestStop("interrupted (Ctrl-C)");
+            board.machine().requestStop("interrupted (Ctrl-C or a termination signal)");
             try {
                 finished.await(5, TimeUnit.SECONDS);
             } catch (InterruptedException ignored) {
