@@ -81,22 +81,7 @@ __attribute__((naked, noreturn)) void Reset_Handler(void)
 /* Any exception the test did not install: report and exit with FAIL. */
 __attribute__((used, noreturn)) static void default_c(struct exc_frame *frame, uint32_t exc_return)
 {
-    print("  unexpected exception ");
-    print_udec(get_ipsr() & 0x1FFu);
-    print(": stacked pc ");
-    print_hex(frame->pc);
-    print(" xpsr ");
-    print_hex(frame->xpsr);
-    print(" EXC_RETURN ");
-    print_hex(exc_return);
-    print(" HFSR ");
-    print_hex(SCB_HFSR);
-    print(" CFSR ");
-    print_hex(SCB_CFSR);
-    print(" BFAR ");
-    print_hex(SCB_BFAR);
-    print("\n");
-    fail("unexpected exception");
+    fail_unexpected_exception(frame, exc_return);
 }
 
 __attribute__((naked)) void Default_Handler(void)

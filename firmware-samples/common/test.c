@@ -1,4 +1,6 @@
 #include "test.h"
+#include "cortexm.h"
+#include "exc.h"
 #include "semihosting.h"
 
 void check(int cond, const char *what)
@@ -86,4 +88,24 @@ void spin(uint32_t loops)
     for (uint32_t i = 0; i < loops; i++) {
         __asm volatile("" ::: "memory");
     }
+}
+
+void fail_unexpected_exception(const struct exc_frame *frame, uint32_t exc_return)
+{
+    print("  unexpected exception ");
+    print_udec(get_ipsr() & 0x1FFu);
+    print(": stacked pc ");
+    print_hex(frame->pc);
+    print(" xpsr ");
+    print_hex(frame->xpsr);
+    print(" EXC_RETURN ");
+    print_hex(exc_return);
+    print(" HFSR ");
+    print_hex(SCB_HFSR);
+    print(" CFSR ");
+    print_hex(SCB_CFSR);
+    print(" BFAR ");
+    print_hex(SCB_BFAR);
+    print("\n");
+    fail("unexpected exception");
 }

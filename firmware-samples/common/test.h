@@ -29,6 +29,11 @@ __attribute__((noreturn)) void pass(void);
 __attribute__((noreturn)) void fail(const char *reason);
 __attribute__((noreturn)) void fail_eq(const char *reason, uint32_t got, uint32_t want);
 
+struct exc_frame;
+/* An exception the test did not install: print its number, the stacked PC and xPSR,
+ * EXC_RETURN and the fault status registers, then fail. */
+__attribute__((noreturn)) void fail_unexpected_exception(const struct exc_frame *frame, uint32_t exc_return);
+
 /*
  * Watchdog-like guard: spin until *counter >= target, at most max_loops
  * iterations. Returns nonzero if the target was reached. Spinning is bounded

@@ -85,20 +85,6 @@ static void boot2(uint32_t csr)
 
 int main(void)
 {
-    uint32_t stage = marker_stage();
-    uint32_t csr = RCC_CSR;
-    print("iwdg_test: boot ");
-    print_udec(stage + 1u);
-    print("\n");
-    print_reset_flags(csr);
-    if (stage == 0) {
-        if (csr & RCC_CSR_IWDGRSTF) {
-            fail("IWDGRSTF set but no marker: SRAM (.noinit) was lost across the watchdog reset");
-        }
-        boot1(csr);
-    } else if (stage == 1) {
-        boot2(csr);
-    }
-    marker_clear();
-    fail("unexpected stage in the boot marker");
+    run_two_boot_test(RCC_CSR_IWDGRSTF,
+                      "IWDGRSTF set but no marker: SRAM (.noinit) was lost across the watchdog reset", boot1, boot2);
 }

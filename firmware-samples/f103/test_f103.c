@@ -65,20 +65,27 @@ void print_reset_flags(uint32_t csr)
 /* Strong version of the startup code's weak hook: report and fail. */
 void f103_unhandled_exception(struct exc_frame *frame, uint32_t exc_return)
 {
-    print("  unexpected exception ");
-    print_udec(get_ipsr() & 0x1FFu);
-    print(": stacked pc ");
-    print_hex(frame->pc);
-    print(" xpsr ");
-    print_hex(frame->xpsr);
-    print(" EXC_RETURN ");
-    print_hex(exc_return);
-    print(" HFSR ");
-    print_hex(SCB_HFSR);
-    print(" CFSR ");
-    print_hex(SCB_CFSR);
-    print(" BFAR ");
-    print_hex(SCB_BFAR);
+    fail_unexpected_exception(frame, exc_return);
+}
+
+void run_two_boot_test(uint32_t kept_flag, const char *lost, void (*first)(uint32_t csr),
+                       void (*second)(uint32_t csr))
+{
+    uint32_t stage = marker_stage();
+    uint32_t csr = RCC_CSR;
+    print(test_name);
+    print(": boot ");
+    print_udec(stage + 1u);
     print("\n");
-    fail("unexpected exception");
+    print_reset_flags(csr);
+    if (stage == 0) {
+        if (csr & kept_flag) {
+            fail(lost);
+        }
+        first(csr);
+    } else if (stage == 1) {
+        second(csr);
+    }
+    marker_clear();
+    fail("unexpected stage in the boot marker");
 }

@@ -40,4 +40,14 @@ __attribute__((noreturn)) void test_system_reset(void);
 /* "  info RCC_CSR 0x........ (PORRSTF PINRSTF ...)" */
 void print_reset_flags(uint32_t csr);
 
+/*
+ * main() of a test that spans one reset: prints "<test>: boot N" and the reset
+ * flags, then runs `first` (no marker yet) or `second` (marker stage 1), passing
+ * RCC_CSR as read at boot. Both end the test or reset the chip. A reset flag in
+ * `kept_flag` without a marker means SRAM was lost across the reset: fail with
+ * `lost`.
+ */
+__attribute__((noreturn)) void run_two_boot_test(uint32_t kept_flag, const char *lost,
+                                                 void (*first)(uint32_t csr), void (*second)(uint32_t csr));
+
 #endif /* TEST_F103_H */
