@@ -307,11 +307,13 @@ public final class Machine implements AutoCloseable {
      * still run; posted work still arrives). The STM32 flash does this while it is programmed
      * or erased (PM0075 §2.3: a read of the flash during a write or erase stalls the bus), so
      * firmware running from flash does not execute its BSY polling loop at all. Code running
-     * elsewhere (SRAM) goes on. Machine thread; may be called from inside a bus access, and
+     * elsewhere (SRAM) goes on. An {@code untilPs} not after now ends the stall at once (the
+     * memory finished early). Machine thread; may be called from inside a bus access, and
      * takes effect at the end of the current translation block.
      */
     public void stallFetches(java.util.function.LongPredicate region, long untilPs) {
         if (untilPs <= clock.nowPs()) {
+            fetchStallRegion = null;
             return;
         }
         fetchStallRegion = java.util.Objects.requireNonNull(region);

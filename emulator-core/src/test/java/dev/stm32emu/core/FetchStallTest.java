@@ -68,6 +68,19 @@ class FetchStallTest {
     }
 
     @Test
+    void aStallUntilNowEndsItEarly() {
+        try (Machine m = machine(FLASH + 0x100)) {
+            long ms = Ticks.parseDuration("1ms");
+            m.scheduler().at(ms, () -> m.stallFetches(pc -> pc >= FLASH, 100 * ms));
+            m.scheduler().at(2 * ms, () -> m.stallFetches(pc -> pc >= FLASH, 2 * ms));
+            m.run(3 * ms);
+            long rounds = m.cpu().read(CpuRegister.R0) & 0xFFFF_FFFFL;
+            // runs 0-1 ms and 2-3 ms
+            assertTrue(rounds >= 7900 && rounds <= 8100, "rounds: " + rounds);
+        }
+    }
+
+    @Test
     void aResetEndsTheStall() {
         try (Machine m = machine(FLASH + 0x100)) {
             long ms = Ticks.parseDuration("1ms");

@@ -10,7 +10,10 @@ package dev.stm32emu.periph.flash;
  */
 @FunctionalInterface
 public interface FetchStall {
-    /** Fetches from the flash stall until {@code untilPs} of virtual time. */
+    /**
+     * Fetches from the flash stall until {@code untilPs} of virtual time; a time not after now
+     * ends a stall (the operation ended early).
+     */
     void stallUntil(long untilPs);
 
     /** For flash controllers without a CPU (register-level tests). */

@@ -388,6 +388,7 @@ public final class Stm32f1FlashController extends RegisterDevice {
 
     /** The end of an operation (FLASH_CR.STRT is "reset when the BSY bit is reset"; EOP reports it). */
     private void operationEnded() {
+        fetchStall.stallUntil(scheduler.clock().nowPs()); // ends with BSY, also when ended early
         bsy.set(false);
         strt.set(false);
         eop.set(true);

@@ -123,6 +123,33 @@ class Stm32f1FlashControllerTest {
     }
 
     @Test
+    void shouldStallFetchesFromFlashForTheWholeOperationAndReleaseThemWhenBsyClears() {
+        List<Long> stalls = new ArrayList<>();
+        fpec.setFetchStall(stalls::add);
+        unlock();
+        long start = bench.scheduler.clock().nowPs();
+        erasePage(0x0800_0400L);
+        assertEquals(List.of(start + FlashTiming.DATASHEET.pageErasePs()), stalls, "stalled until the erase ends");
+        bench.runFor(FlashTiming.DATASHEET.pageErasePs());
+        assertEquals(0, fpec.read(SR, 4) & 1, "BSY clear");
+        assertEquals(2, stalls.size());
+        assertEquals(bench.scheduler.clock().nowPs(), stalls.get(1), "released when BSY clears");
+    }
+
+    @Test
+    void shouldReleaseTheStallWhenAnSramStoreEndsTheOperationEarly() {
+        List<Long> stalls = new ArrayList<>();
+        fpec.setFetchStall(stalls::add);
+        unlock();
+        program(0x100, 0x1234);
+        program(0x102, 0x5678); // from SRAM while BSY: the first program completes at once
+        assertEquals(0x1234, half(0x100));
+        long now = bench.scheduler.clock().nowPs();
+        assertEquals(List.of(now + FlashTiming.DATASHEET.programPs(), now, now + FlashTiming.DATASHEET.programPs()),
+                stalls, "stall, early release, stall for the second program");
+    }
+
+    @Test
     void shouldResetAcrTo0x30AndReadBackLatencyWithPrefetchStatusFollowingItsEnable() {
         assertEquals(0x30, fpec.read(ACR, 4));
         fpec.write(ACR, 4, 0x12); // STM32duino bootloader: PRFTBE + LATENCY 2
