@@ -21,40 +21,14 @@ int main(void);
 /* LR as the core left it at reset (0xFFFFFFFF on ARMv7-M). */
 uint32_t reset_lr;
 
-typedef void (*vector_t)(void);
-
-void Reset_Handler(void);
-void Default_Handler(void);
-
-#define WEAK_DEFAULT __attribute__((weak, alias("Default_Handler")))
-void NMI_Handler(void) WEAK_DEFAULT;
-void HardFault_Handler(void) WEAK_DEFAULT;
-void MemManage_Handler(void) WEAK_DEFAULT;
-void BusFault_Handler(void) WEAK_DEFAULT;
-void UsageFault_Handler(void) WEAK_DEFAULT;
-void SVC_Handler(void) WEAK_DEFAULT;
-void DebugMon_Handler(void) WEAK_DEFAULT;
-void PendSV_Handler(void) WEAK_DEFAULT;
-void SysTick_Handler(void) WEAK_DEFAULT;
+#include "core_vectors.h"
 #define DECLARE_IRQ(n) void IRQ##n##_Handler(void) WEAK_DEFAULT;
 GENERIC_IRQS(DECLARE_IRQ)
 
 #define IRQ_ENTRY(n) IRQ##n##_Handler,
 __attribute__((section(".isr_vector"), used))
 const vector_t vector_table[GENERIC_VECTOR_COUNT] = {
-    (vector_t)(uintptr_t)_estack,
-    Reset_Handler,
-    NMI_Handler,
-    HardFault_Handler,
-    MemManage_Handler,
-    BusFault_Handler,
-    UsageFault_Handler,
-    0, 0, 0, 0,
-    SVC_Handler,
-    DebugMon_Handler,
-    0,
-    PendSV_Handler,
-    SysTick_Handler,
+    CORE_VECTORS(_estack),
     GENERIC_IRQS(IRQ_ENTRY)
 };
 

@@ -26,21 +26,7 @@
 extern uint32_t _sidata[], _sdata[], _edata[], _sbss[], _ebss[], _estack[];
 int main(void);
 
-typedef void (*vector_t)(void);
-
-void Reset_Handler(void);
-void Default_Handler(void);
-
-#define WEAK_DEFAULT __attribute__((weak, alias("Default_Handler")))
-void NMI_Handler(void) WEAK_DEFAULT;
-void HardFault_Handler(void) WEAK_DEFAULT;
-void MemManage_Handler(void) WEAK_DEFAULT;
-void BusFault_Handler(void) WEAK_DEFAULT;
-void UsageFault_Handler(void) WEAK_DEFAULT;
-void SVC_Handler(void) WEAK_DEFAULT;
-void DebugMon_Handler(void) WEAK_DEFAULT;
-void PendSV_Handler(void) WEAK_DEFAULT;
-void SysTick_Handler(void) WEAK_DEFAULT;
+#include "core_vectors.h"
 
 /* IRQ 0-42: every STM32F103 */
 #define F103_MD_IRQS(X)                                                        \
@@ -70,19 +56,7 @@ F103_IRQS(DECLARE_IRQ)
 #define IRQ_ENTRY(name) name##_IRQHandler,
 __attribute__((section(".isr_vector"), used))
 const vector_t vector_table[16 + F103_IRQ_COUNT] = {
-    (vector_t)(uintptr_t)_estack,
-    Reset_Handler,
-    NMI_Handler,
-    HardFault_Handler,
-    MemManage_Handler,
-    BusFault_Handler,
-    UsageFault_Handler,
-    0, 0, 0, 0,
-    SVC_Handler,
-    DebugMon_Handler,
-    0,
-    PendSV_Handler,
-    SysTick_Handler,
+    CORE_VECTORS(_estack),
     F103_IRQS(IRQ_ENTRY)
 };
 
